@@ -1,0 +1,79 @@
+package org.cropmae.runtime.onnx;
+
+/**
+ * Immutable session settings for {@link OnnxEncoder}.
+ *
+ * @param intraOpThreads threads inside one operator; 0 lets ONNX Runtime choose (one per core)
+ * @param interOpThreads threads running independent operators in parallel; 0 lets ONNX Runtime choose
+ * @param optimizationLevel graph rewrites applied when the session is created
+ * @param executionProvider where the graph runs
+ * @param cudaDeviceId GPU ordinal used when CUDA is selected
+ */
+public record EncoderOptions(
+    int intraOpThreads,
+    int interOpThreads,
+    OptimizationLevel optimizationLevel,
+    ExecutionProvider executionProvider,
+    int cudaDeviceId) {
+
+  /** ONNX Runtime's graph optimization levels. */
+  public enum OptimizationLevel {
+    /** No rewrites: the graph runs as exported. */
+    DISABLED,
+    /** Constant folding and redundant-node removal. */
+    BASIC,
+    /** Plus operator fusions (LayerNorm, GELU, attention, MatMul+Add). */
+    EXTENDED,
+    /** Plus layout changes (NCHWc convolutions on CPU). */
+    ALL
+  }
+
+  /** Where the session runs. */
+  public enum ExecutionProvider {
+    /** CUDA when ONNX Runtime offers it and it initialises, otherwise CPU. */
+    AUTO,
+    /** Always the CPU. */
+    CPU,
+    /** CUDA or an error: never silently falls back. */
+    CUDA
+  }
+
+  public EncoderOptions {
+    if (intraOpThreads < 0) {
+      throw new IllegalArgumentException("intraOpThreads must be >= 0 (0 = ONNX Runtime default), got " + intraOpThreads);
+    }
+    if (interOpThreads < 0) {
+      throw new IllegalArgumentException("interOpThreads must be >= 0 (0 = ONNX Runtime default), got " + interOpThreads);
+    }
+    if (cudaDeviceId < 0) {
+      throw new IllegalArgumentException("cudaDeviceId must be >= 0, got " + cudaDeviceId);
+    }
+    if (optimizationLevel == null) {
+      throw new IllegalArgumentException("optimizationLevel must not be null");
+    }
+    if (executionProvider == null) {
+      throw new IllegalArgumentException("executionProvider must not be null");
+    }
+  }
+
+  /** ONNX Runtime's thread defaults, all optimizations, CUDA when available. */
+  public static EncoderOptions defaults() {
+    return new EncoderOptions(0, 0, OptimizationLevel.ALL, ExecutionProvider.AUTO, 0);
+  }
+
+  public EncoderOptions withThreads(int intraOp, int interOp) {
+    return new EncoderOptions(intraOp, interOp, optimizationLevel, executionProvider, cudaDeviceId);
+  }
+
+  public EncoderOptions withOptimizationLevel(OptimizationLevel level) {
+    return new EncoderOptions(intraOpThreads, interOpThreads, level, executionProvider, cudaDeviceId);
+  }
+
+  public EncoderOptions withExecutionProvider(ExecutionProvider provider) {
+    return new EncoderOptions(intraOpThreads, interOpThreads, optimizationLevel, provider, cudaDeviceId);
+  }
+
+  public EncoderOptions withCudaDevice(int deviceId) {
+    return new EncoderOptions(intraOpThreads, interOpThreads, optimizationLevel, executionProvider, deviceId);
+  }
+}

@@ -1,0 +1,359 @@
+package org.cropmae.runtime.onnx;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import ai.onnxruntime.ValueInfo;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.cropmae.runtime.tensor.FloatGrid;
+
+/**
+ * A CropMAE ViT encoder exported to ONNX (see {@link EncoderContract}), run with ONNX Runtime.
+ *
+ * <p>Images go in normalised with the model's mean/std ({@link EncoderInfo#mean()}) as float32
+ * {@code [N, 3, H, W]}; features come out as one {@code [h, w, D]} grid per image plus the cls tokens.
+ * {@link #encode} may be called from several threads at once (ONNX Runtime sessions are
+ * thread-safe). Close the encoder to free the native session.
+ */
+public final class OnnxEncoder implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(OnnxEncoder.class.getName());
+
+  private final OrtEnvironment env;
+  private final OrtSession session;
+  private final OrtSession.SessionOptions sessionOptions;
+  private final EncoderInfo info;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private OnnxEncoder(OrtEnvironment env, OrtSession session, OrtSession.SessionOptions options, EncoderInfo info) {
+    this.env = env;
+    this.session = session;
+    this.sessionOptions = options;
+    this.info = info;
+  }
+
+  /**
+   * Opens an encoder model.
+   *
+   * <p>With {@link EncoderOptions.ExecutionProvider#AUTO} the session runs on CUDA when this ONNX
+   * Runtime build offers it and it initialises, otherwise on the CPU; one INFO line on the
+   * {@code System.Logger} of this class says which.
+   *
+   * @throws IOException naming {@code model} when the file is missing, is not an ONNX model, is not
+   *     a CropMAE encoder (wrong inputs, outputs or metadata), or CUDA was required but is unavailable
+   */
+  public static OnnxEncoder open(Path model, EncoderOptions options) throws IOException {
+    if (!Files.isRegularFile(model)) {
+      throw new IOException(model + ": no such file");
+    }
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    EnumSet<OrtProvider> available = OrtEnvironment.getAvailableProviders();
+    boolean wantCuda = options.executionProvider() != EncoderOptions.ExecutionProvider.CPU;
+    String fallbackReason = null;
+    if (wantCuda && !available.contains(OrtProvider.CUDA)) {
+      if (options.executionProvider() == EncoderOptions.ExecutionProvider.CUDA) {
+        throw new IOException(model + ": execution provider CUDA requested but this ONNX Runtime offers only "
+            + available + " (use the onnxruntime_gpu artifact)");
+      }
+      wantCuda = false;
+      fallbackReason = "CUDA not offered by this ONNX Runtime build";
+    }
+    if (wantCuda) {
+      try {
+        return create(env, model, options, true, null);
+      } catch (OrtException e) {
+        if (options.executionProvider() == EncoderOptions.ExecutionProvider.CUDA) {
+          throw new IOException(model + ": CUDA execution provider failed to start: " + firstLine(e.getMessage()), e);
+        }
+        fallbackReason = "CUDA failed to start: " + firstLine(e.getMessage());
+      }
+    }
+    try {
+      return create(env, model, options, false, fallbackReason);
+    } catch (OrtException e) {
+      throw new IOException(model + ": not a loadable ONNX model (" + firstLine(e.getMessage()) + ")", e);
+    }
+  }
+
+  private static OnnxEncoder create(
+      OrtEnvironment env, Path model, EncoderOptions options, boolean cuda, String fallbackReason)
+      throws OrtException, IOException {
+    OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+    OrtSession session = null;
+    try {
+      if (options.intraOpThreads() > 0) {
+        so.setIntraOpNumThreads(options.intraOpThreads());
+      }
+      if (options.interOpThreads() > 0) {
+        so.setInterOpNumThreads(options.interOpThreads());
+      }
+      so.setOptimizationLevel(switch (options.optimizationLevel()) {
+        case DISABLED -> OrtSession.SessionOptions.OptLevel.NO_OPT;
+        case BASIC -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
+        case EXTENDED -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
+        case ALL -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
+      });
+      if (cuda) {
+        so.addCUDA(options.cudaDeviceId());
+      }
+      session = env.createSession(model.toString(), so);
+      String provider = cuda ? "CUDA" : "CPU";
+      EncoderInfo info = validate(model, session, provider);
+      LOG.log(System.Logger.Level.INFO, "Encoder " + model.getFileName() + " (" + info.architecture()
+          + "): ONNX Runtime " + env.getVersion() + " on "
+          + (cuda ? "CUDA device " + options.cudaDeviceId() : "CPU")
+          + (fallbackReason == null ? "" : " (" + fallbackReason + ")"));
+      OnnxEncoder encoder = new OnnxEncoder(env, session, so, info);
+      session = null;
+      so = null;
+      return encoder;
+    } finally {
+      if (session != null) {
+        session.close();
+      }
+      if (so != null) {
+        so.close();
+      }
+    }
+  }
+
+  /** Checks the session against {@link EncoderContract} and reads the metadata. */
+  private static EncoderInfo validate(Path model, OrtSession session, String provider)
+      throws OrtException, IOException {
+    String notEncoder = model + ": not a CropMAE encoder (expected ";
+    Map<String, NodeInfo> inputs = session.getInputInfo();
+    NodeInfo input = inputs.get(EncoderContract.INPUT);
+    if (inputs.size() != 1 || !isFloatTensor(input, 4) || shapeOf(input)[1] != 3) {
+      throw new IOException(notEncoder + "input '" + EncoderContract.INPUT + "' [N,3,H,W], found "
+          + describe(inputs.values()) + ")");
+    }
+    Map<String, NodeInfo> outputs = session.getOutputInfo();
+    NodeInfo output = outputs.get(EncoderContract.OUTPUT);
+    if (!isFloatTensor(output, 3)) {
+      throw new IOException(notEncoder + "output '" + EncoderContract.OUTPUT + "' [N,1+h*w,D], found "
+          + describe(outputs.values()) + ")");
+    }
+    Map<String, String> meta = session.getMetadata().getCustomMetadata();
+    for (String key : EncoderContract.REQUIRED_METADATA) {
+      if (!meta.containsKey(key)) {
+        throw new IOException(notEncoder + "metadata key '" + key + "', found keys " + meta.keySet().stream().sorted().toList() + ")");
+      }
+    }
+    int patch = positiveInt(model, meta, EncoderContract.PATCH_SIZE);
+    int dim = positiveInt(model, meta, EncoderContract.EMBED_DIM);
+    int depth = positiveInt(model, meta, EncoderContract.DEPTH);
+    int heads = positiveInt(model, meta, EncoderContract.NUM_HEADS);
+    long declaredDim = shapeOf(output)[2];
+    if (declaredDim >= 0 && declaredDim != dim) {
+      throw new IOException(model + ": output '" + EncoderContract.OUTPUT + "' has width " + declaredDim
+          + " but metadata " + EncoderContract.EMBED_DIM + " says " + dim);
+    }
+    return new EncoderInfo(model, meta.get(EncoderContract.ARCHITECTURE), patch, dim, depth, heads,
+        triple(model, meta, EncoderContract.MEAN), triple(model, meta, EncoderContract.STD), meta, provider);
+  }
+
+  private static boolean isFloatTensor(NodeInfo node, int rank) {
+    return node != null && node.getInfo() instanceof TensorInfo t && t.type == OnnxJavaType.FLOAT
+        && t.getShape().length == rank;
+  }
+
+  private static long[] shapeOf(NodeInfo node) {
+    return ((TensorInfo) node.getInfo()).getShape();
+  }
+
+  private static String describe(java.util.Collection<NodeInfo> nodes) {
+    if (nodes.isEmpty()) {
+      return "none";
+    }
+    return nodes.stream().map(n -> {
+      ValueInfo v = n.getInfo();
+      if (v instanceof TensorInfo t) {
+        String[] names = t.getDimensionNames();
+        long[] shape = t.getShape();
+        StringBuilder sb = new StringBuilder("'" + n.getName() + "' " + t.type.toString().toLowerCase() + " [");
+        for (int i = 0; i < shape.length; i++) {
+          sb.append(i > 0 ? "," : "");
+          sb.append(shape[i] >= 0 ? Long.toString(shape[i])
+              : names != null && i < names.length && !names[i].isEmpty() ? names[i] : "?");
+        }
+        return sb.append(']').toString();
+      }
+      return "'" + n.getName() + "' " + v;
+    }).collect(Collectors.joining(", "));
+  }
+
+  private static int positiveInt(Path model, Map<String, String> meta, String key) throws IOException {
+    String v = meta.get(key).strip();
+    try {
+      int n = Integer.parseInt(v);
+      if (n > 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IOException(model + ": metadata " + key + " must be a positive integer, found '" + v + "'");
+  }
+
+  private static float[] triple(Path model, Map<String, String> meta, String key) throws IOException {
+    String[] parts = meta.get(key).split(",");
+    float[] out = new float[parts.length];
+    try {
+      for (int i = 0; i < parts.length; i++) {
+        out[i] = Float.parseFloat(parts[i].strip());
+      }
+    } catch (NumberFormatException e) {
+      out = new float[0];
+    }
+    if (out.length != 3) {
+      throw new IOException(model + ": metadata " + key + " must be 3 comma-separated numbers, found '" + meta.get(key) + "'");
+    }
+    return out;
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "no message";
+    }
+    int nl = s.indexOf('\n');
+    return (nl < 0 ? s : s.substring(0, nl)).strip();
+  }
+
+  /** The model's declared architecture, normalisation and the execution provider in use. */
+  public EncoderInfo info() {
+    return info;
+  }
+
+  /**
+   * Encodes a batch of images.
+   *
+   * @param chw {@code n} normalised images, float32 {@code [n, 3, height, width]} row-major
+   * @param n number of images, at least 1
+   * @param height image height in pixels, a positive multiple of the patch size
+   * @param width image width in pixels, a positive multiple of the patch size
+   * @return per image the patch features {@code [height/patch, width/patch, D]} and the cls token
+   * @throws IllegalArgumentException naming the argument when the sizes disagree, a side is not a
+   *     multiple of the patch size, or a value is NaN or infinite
+   * @throws IllegalStateException when ONNX Runtime fails to run the model
+   */
+  public EncoderOutput encode(float[] chw, int n, int height, int width) {
+    if (closed.get()) {
+      throw new IllegalStateException("encoder " + info.source() + " is closed");
+    }
+    int patch = info.patchSize();
+    if (n < 1) {
+      throw new IllegalArgumentException("n must be at least 1, got " + n);
+    }
+    if (height <= 0 || height % patch != 0) {
+      throw new IllegalArgumentException("height " + height + " is not a positive multiple of the patch size " + patch
+          + " (" + info.source().getFileName() + ")");
+    }
+    if (width <= 0 || width % patch != 0) {
+      throw new IllegalArgumentException("width " + width + " is not a positive multiple of the patch size " + patch
+          + " (" + info.source().getFileName() + ")");
+    }
+    long expected = (long) n * 3 * height * width;
+    if (chw == null || chw.length != expected) {
+      throw new IllegalArgumentException("chw holds " + (chw == null ? "null" : chw.length + " values")
+          + ", expected n*3*height*width = " + expected);
+    }
+    for (int i = 0; i < chw.length; i++) {
+      if (!Float.isFinite(chw[i])) {
+        throw new IllegalArgumentException("chw[" + i + "] is " + chw[i] + " (image " + i / (3 * height * width) + ")");
+      }
+    }
+    int gh = height / patch;
+    int gw = width / patch;
+    int d = info.embedDim();
+    int tokens = 1 + gh * gw;
+    float[] all;
+    try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(chw), new long[] {n, 3, height, width});
+        OrtSession.Result result = session.run(Map.of(EncoderContract.INPUT, in), Set.of(EncoderContract.OUTPUT))) {
+      Optional<OnnxValue> value = result.get(EncoderContract.OUTPUT);
+      OnnxTensor out = (OnnxTensor) value.orElseThrow();
+      long[] shape = out.getInfo().getShape();
+      if (!Arrays.equals(shape, new long[] {n, tokens, d})) {
+        throw new IllegalStateException(info.source() + ": output " + EncoderContract.OUTPUT + " has shape "
+            + Arrays.toString(shape) + ", expected " + Arrays.toString(new long[] {n, tokens, d}));
+      }
+      FloatBuffer buf = out.getFloatBuffer();
+      all = new float[buf.remaining()];
+      buf.get(all);
+    } catch (OrtException e) {
+      throw new IllegalStateException(info.source() + ": ONNX Runtime failed on a " + n + "x3x" + height + "x" + width
+          + " batch: " + firstLine(e.getMessage()), e);
+    }
+    List<FloatGrid> grids = new ArrayList<>(n);
+    float[] cls = new float[n * d];
+    for (int i = 0; i < n; i++) {
+      int base = i * tokens * d;
+      System.arraycopy(all, base, cls, i * d, d);
+      grids.add(new FloatGrid(gh, gw, d, Arrays.copyOfRange(all, base + d, base + tokens * d)));
+    }
+    return new EncoderOutput(grids, cls, d);
+  }
+
+  /**
+   * Encodes images given as normalised {@code [H, W, 3]} grids, all of the same size.
+   *
+   * @throws IllegalArgumentException when {@code images} is empty, a grid has other than 3 channels or
+   *     the sizes differ (plus the checks of {@link #encode(float[], int, int, int)})
+   */
+  public EncoderOutput encode(List<FloatGrid> images) {
+    if (images.isEmpty()) {
+      throw new IllegalArgumentException("images is empty");
+    }
+    FloatGrid first = images.get(0);
+    int h = first.height();
+    int w = first.width();
+    int plane = h * w;
+    float[] chw = new float[images.size() * 3 * plane];
+    for (int i = 0; i < images.size(); i++) {
+      FloatGrid g = images.get(i);
+      if (g.channels() != 3 || g.height() != h || g.width() != w) {
+        throw new IllegalArgumentException("images[" + i + "] is " + g.height() + "x" + g.width() + "x" + g.channels()
+            + ", expected " + h + "x" + w + "x3 like images[0]");
+      }
+      float[] v = g.values();
+      int base = i * 3 * plane;
+      for (int p = 0; p < plane; p++) {
+        chw[base + p] = v[3 * p];
+        chw[base + plane + p] = v[3 * p + 1];
+        chw[base + 2 * plane + p] = v[3 * p + 2];
+      }
+    }
+    return encode(chw, images.size(), h, w);
+  }
+
+  /** Frees the native session. Idempotent. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      session.close();
+    } catch (OrtException e) {
+      LOG.log(System.Logger.Level.WARNING, "closing encoder " + info.source() + ": " + firstLine(e.getMessage()));
+    } finally {
+      sessionOptions.close();
+    }
+  }
+}
