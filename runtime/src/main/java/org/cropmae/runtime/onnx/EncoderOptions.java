@@ -4,7 +4,8 @@ package org.cropmae.runtime.onnx;
  * Immutable session settings for {@link OnnxEncoder}.
  *
  * @param intraOpThreads threads inside one operator; 0 lets ONNX Runtime choose (one per core)
- * @param interOpThreads threads running independent operators in parallel; 0 lets ONNX Runtime choose
+ * @param interOpThreads threads running independent operators in parallel; 0 lets ONNX Runtime choose.
+ *     The session executes sequentially (the encoder graph is a chain), so this rarely matters
  * @param optimizationLevel graph rewrites applied when the session is created
  * @param executionProvider where the graph runs
  * @param cudaDeviceId GPU ordinal used when CUDA is selected

@@ -283,7 +283,8 @@ public final class OnnxEncoder implements AutoCloseable {
     int gw = width / patch;
     int d = info.embedDim();
     int tokens = 1 + gh * gw;
-    float[] all;
+    List<FloatGrid> grids = new ArrayList<>(n);
+    float[] cls = new float[n * d];
     try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(chw), new long[] {n, 3, height, width});
         OrtSession.Result result = session.run(Map.of(EncoderContract.INPUT, in), Set.of(EncoderContract.OUTPUT))) {
       Optional<OnnxValue> value = result.get(EncoderContract.OUTPUT);
@@ -293,19 +294,17 @@ public final class OnnxEncoder implements AutoCloseable {
         throw new IllegalStateException(info.source() + ": output " + EncoderContract.OUTPUT + " has shape "
             + Arrays.toString(shape) + ", expected " + Arrays.toString(new long[] {n, tokens, d}));
       }
+      // Token 0 is the cls token; tokens 1.. are the grid in row-major order, i.e. already [h, w, D].
       FloatBuffer buf = out.getFloatBuffer();
-      all = new float[buf.remaining()];
-      buf.get(all);
+      for (int i = 0; i < n; i++) {
+        buf.get(cls, i * d, d);
+        float[] patches = new float[gh * gw * d];
+        buf.get(patches);
+        grids.add(new FloatGrid(gh, gw, d, patches));
+      }
     } catch (OrtException e) {
       throw new IllegalStateException(info.source() + ": ONNX Runtime failed on a " + n + "x3x" + height + "x" + width
           + " batch: " + firstLine(e.getMessage()), e);
-    }
-    List<FloatGrid> grids = new ArrayList<>(n);
-    float[] cls = new float[n * d];
-    for (int i = 0; i < n; i++) {
-      int base = i * tokens * d;
-      System.arraycopy(all, base, cls, i * d, d);
-      grids.add(new FloatGrid(gh, gw, d, Arrays.copyOfRange(all, base + d, base + tokens * d)));
     }
     return new EncoderOutput(grids, cls, d);
   }
