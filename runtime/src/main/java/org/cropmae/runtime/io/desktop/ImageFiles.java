@@ -14,8 +14,8 @@ import org.cropmae.runtime.image.RgbImage;
  * Decodes image files (JPEG, PNG, BMP, GIF: whatever {@code javax.imageio} reads) into
  * {@link RgbImage}, giving the same 8-bit RGB values as the reference's {@code cv2.imread(path)}
  * followed by its BGR-to-RGB flip: alpha is dropped without blending, greyscale is replicated to
- * the three channels (raw grey values, no colour-space conversion), palette images are expanded,
- * 16-bit samples keep their high byte.
+ * the three channels (raw grey values, no colour-space conversion; 1/2/4-bit grey scaled to
+ * 0..255), palette images are expanded, 16-bit samples keep their high byte.
  *
  * <p>Desktop and server only (AWT). Android decodes with {@code BitmapFactory} and copies the
  * {@code ARGB_8888} pixels into an {@link RgbImage} instead.
@@ -56,7 +56,10 @@ public final class ImageFiles {
     Raster raster = img.getRaster();
     if (img.getColorModel() instanceof ComponentColorModel cm) {
       int type = cm.getColorSpace().getType();
-      int shift = Math.max(0, cm.getComponentSize(0) - 8);
+      int bits = cm.getComponentSize(0);
+      int shift = Math.max(0, bits - 8);
+      // libpng (used by OpenCV) expands 1/2/4-bit grey to 8 bits by scaling to 0..255.
+      int lowBitsScale = bits < 8 ? 255 / ((1 << bits) - 1) : 1;
       int bands = raster.getNumBands();
       int[] px = new int[bands * w];
       for (int y = 0; y < h; y++) {
@@ -64,7 +67,7 @@ public final class ImageFiles {
         for (int x = 0; x < w; x++) {
           int o = (y * w + x) * 3;
           if (type == ColorSpace.TYPE_GRAY) {
-            byte g = (byte) (px[x * bands] >>> shift);
+            byte g = (byte) ((px[x * bands] >>> shift) * lowBitsScale);
             rgb[o] = g;
             rgb[o + 1] = g;
             rgb[o + 2] = g;
