@@ -21,7 +21,10 @@ import org.cropmae.runtime.image.RgbImage;
  * {@code ARGB_8888} pixels into an {@link RgbImage} instead.
  *
  * <p>Known differences from {@code cv2.imread}: EXIF orientation is not applied (OpenCV rotates),
- * and CMYK/YCCK JPEGs are refused. The DAVIS JPEGs have neither.
+ * and CMYK/YCCK JPEGs are refused; the DAVIS JPEGs have neither. JPEG pixel values come from the
+ * JDK's IJG-based decoder, OpenCV uses libjpeg-turbo; both default to the same integer IDCT and
+ * "fancy" chroma upsampling, but equality with {@code cv2.imread} has not been checked on a JPEG
+ * fixture (none exists), so a difference of a few levels on some pixels is possible.
  */
 public final class ImageFiles {
   private ImageFiles() {}
