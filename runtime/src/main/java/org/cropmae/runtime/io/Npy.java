@@ -60,6 +60,15 @@ public final class Npy {
   }
 
   private static NpyArray read(InputStream input, long knownSize) throws IOException {
+    try {
+      return readBody(input, knownSize);
+    } catch (EOFException e) {
+      // DataInputStream's fixed-size reads (version, header length) end this way on a cut file.
+      throw new NpyFormatException("truncated (unexpected end of data in the header)");
+    }
+  }
+
+  private static NpyArray readBody(InputStream input, long knownSize) throws IOException {
     DataInputStream in = new DataInputStream(input);
     byte[] magic = new byte[6];
     readFully(in, magic, "magic string");

@@ -1,0 +1,104 @@
+package org.cropmae.runtime.io.desktop;
+
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.Raster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.cropmae.runtime.image.RgbImage;
+
+/**
+ * Decodes image files (JPEG, PNG, BMP, GIF: whatever {@code javax.imageio} reads) into
+ * {@link RgbImage}, giving the same 8-bit RGB values as the reference's {@code cv2.imread(path)}
+ * followed by its BGR-to-RGB flip: alpha is dropped without blending, greyscale is replicated to
+ * the three channels (raw grey values, no colour-space conversion; 1/2/4-bit grey scaled to
+ * 0..255), palette images are expanded, 16-bit samples keep their high byte.
+ *
+ * <p>Desktop and server only (AWT). Android decodes with {@code BitmapFactory} and copies the
+ * {@code ARGB_8888} pixels into an {@link RgbImage} instead.
+ *
+ * <p>Known differences from {@code cv2.imread}: EXIF orientation is not applied (OpenCV rotates),
+ * and CMYK/YCCK JPEGs are refused; the DAVIS JPEGs have neither. JPEG pixel values come from the
+ * JDK's IJG-based decoder, OpenCV uses libjpeg-turbo; both default to the same integer IDCT and
+ * "fancy" chroma upsampling, but equality with {@code cv2.imread} has not been checked on a JPEG
+ * fixture (none exists), so a difference of a few levels on some pixels is possible.
+ */
+public final class ImageFiles {
+  private ImageFiles() {}
+
+  /**
+   * Reads and decodes an image file.
+   *
+   * @throws IOException {@code "<path>: cannot decode image (<reason>)"} when the file is missing,
+   *     unreadable, corrupt or of an unsupported format
+   */
+  public static RgbImage readRgb(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new IOException(file + ": cannot decode image (no such file)");
+    }
+    BufferedImage img;
+    try {
+      img = ImageIO.read(file.toFile());
+    } catch (IOException | RuntimeException e) {
+      // ImageIO reports corrupt data as IIOException or, for some codecs, unchecked exceptions.
+      throw new IOException(file + ": cannot decode image (" + oneLine(e) + ")", e);
+    }
+    if (img == null) {
+      throw new IOException(file + ": cannot decode image (not a format javax.imageio can read)");
+    }
+    return toRgb(img);
+  }
+
+  /** Copies a decoded image's RGB samples, without colour management. */
+  static RgbImage toRgb(BufferedImage img) {
+    int w = img.getWidth(), h = img.getHeight();
+    byte[] rgb = new byte[Math.multiplyExact(Math.multiplyExact(w, h), 3)];
+    Raster raster = img.getRaster();
+    if (img.getColorModel() instanceof ComponentColorModel cm) {
+      int type = cm.getColorSpace().getType();
+      int bits = cm.getComponentSize(0);
+      int shift = Math.max(0, bits - 8);
+      // libpng (used by OpenCV) expands 1/2/4-bit grey to 8 bits by scaling to 0..255.
+      int lowBitsScale = bits < 8 ? 255 / ((1 << bits) - 1) : 1;
+      int bands = raster.getNumBands();
+      int[] px = new int[bands * w];
+      for (int y = 0; y < h; y++) {
+        raster.getPixels(0, y, w, 1, px);
+        for (int x = 0; x < w; x++) {
+          int o = (y * w + x) * 3;
+          if (type == ColorSpace.TYPE_GRAY) {
+            byte g = (byte) ((px[x * bands] >>> shift) * lowBitsScale);
+            rgb[o] = g;
+            rgb[o + 1] = g;
+            rgb[o + 2] = g;
+          } else {
+            rgb[o] = (byte) (px[x * bands] >>> shift);
+            rgb[o + 1] = (byte) (px[x * bands + 1] >>> shift);
+            rgb[o + 2] = (byte) (px[x * bands + 2] >>> shift);
+          }
+        }
+      }
+      return new RgbImage(w, h, rgb);
+    }
+    // Indexed and packed colour models: getRGB looks the colour up without conversion.
+    int[] row = new int[w];
+    for (int y = 0; y < h; y++) {
+      img.getRGB(0, y, w, 1, row, 0, w);
+      for (int x = 0; x < w; x++) {
+        int o = (y * w + x) * 3;
+        rgb[o] = (byte) (row[x] >>> 16);
+        rgb[o + 1] = (byte) (row[x] >>> 8);
+        rgb[o + 2] = (byte) row[x];
+      }
+    }
+    return new RgbImage(w, h, rgb);
+  }
+
+  private static String oneLine(Exception e) {
+    String m = e.getMessage();
+    return (m == null ? e.getClass().getSimpleName() : m).replaceAll("\\s+", " ").strip();
+  }
+}
