@@ -1,24 +1,64 @@
 package org.cropmae.app;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import org.cropmae.app.cli.EmbedCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point of the {@code cropmae} command-line application. */
+/**
+ * Entry point of the {@code cropmae} command-line application.
+ *
+ * <p>Exit codes: 0 success, 1 the command failed on its input (one line on stderr names the input
+ * and the problem), 2 bad usage, 3 an unexpected internal error (stack trace printed).
+ */
 @Command(
     name = "cropmae",
     mixinStandardHelpOptions = true,
     versionProvider = CropMae.Version.class,
     description = "CropMAE on the JVM: propagate object masks through videos, evaluate, train and export encoders.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {
+      EmbedCommand.class,
+      CommandLine.HelpCommand.class})
 public final class CropMae {
+  /** Exit code for a command that failed on its input. */
+  public static final int EXIT_INPUT = 1;
+  /** Exit code for an internal error, a bug. */
+  public static final int EXIT_INTERNAL = 3;
 
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
   }
 
-  /** The configured picocli command line; tests call {@code execute} on it instead of {@link #main}. */
+  /** The configured command line; tests call {@code execute} on it instead of {@link #main}. */
   public static CommandLine commandLine() {
-    return new CommandLine(new CropMae());
+    CommandLine cl = new CommandLine(new CropMae());
+    cl.setExecutionExceptionHandler(CropMae::handleFailure);
+    return cl;
+  }
+
+  /**
+   * Turns an expected failure (bad or unreadable input) into one line and exit code 1; anything
+   * else is a bug and keeps its stack trace.
+   */
+  private static int handleFailure(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+    PrintWriter err = cl.getErr();
+    Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+    if (cause instanceof IOException || cause instanceof IllegalArgumentException
+        || cause instanceof IllegalStateException) {
+      err.println("cropmae " + cl.getCommandName() + ": " + oneLine(cause.getMessage()));
+      err.flush();
+      return EXIT_INPUT;
+    }
+    err.println("cropmae " + cl.getCommandName() + ": internal error, please report it:");
+    e.printStackTrace(err);
+    err.flush();
+    return EXIT_INTERNAL;
+  }
+
+  private static String oneLine(String message) {
+    return message == null ? "failed" : message.replaceAll("\\s*\\R\\s*", " ").strip();
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -13,6 +13,8 @@ import java.nio.file.StandardCopyOption;
  * in the same folder, which is then renamed over the target.
  */
 public final class AtomicFiles {
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
   private AtomicFiles() {}
 
   /** Receives the stream to write the file's content to. */
@@ -31,7 +33,10 @@ public final class AtomicFiles {
     if (dir != null) {
       Files.createDirectories(dir);
     }
-    Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".part");
+    // Not Files.createTempFile: that makes the file owner-only (0600), and the renamed result
+    // should get the usual permissions (umask), like any file the user writes.
+    Path tmp = abs.resolveSibling("." + abs.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".part");
+    Files.createFile(tmp);
     boolean done = false;
     try {
       try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
