@@ -27,8 +27,6 @@ import org.cropmae.runtime.tensor.FloatGrid;
 public final class LabelPropagator implements AutoCloseable {
   /** Row tiles per parallel task. */
   private static final int GROUP_TILES = 8;
-  /** Keys per cache block of one context frame (a {@code D x CHUNK} slice stays in L2 across tiles). */
-  static final int CHUNK = Integer.getInteger("propchunk", 1 << 30);
   /** torch.nn.functional.normalize's default epsilon. */
   private static final float NORM_EPS = 1e-12f;
 
@@ -234,45 +232,42 @@ public final class LabelPropagator implements AutoCloseable {
     Arrays.fill(ws.source, 0, entries, -1);
 
     // Long-term memory: the first frame, every key, unmasked. Its short-term copies reuse these
-    // dot products (they are identical), so the first frame is multiplied once per target.
-    for (int from = 0; from < positions; from += CHUNK) {
-      int to = Math.min(positions, from + CHUNK);
-      for (int tile = firstTile; tile < endTile; tile++) {
-        multiplyTile(ws, tile, firstKeys, from, to);
-        int q0 = tile * Matmul.ROWS;
-        int rows = Math.min(Matmul.ROWS, positions - q0);
-        for (int r = 0; r < rows; r++) {
-          float[] c = row(ws, r);
-          int base = (q0 + r - firstQuery) * topK;
-          scan(ws, base, c, from, to, 0, 1);
-          if (firstFrameCopies > 0) {
-            scanInRadius(ws, base, q0 + r, c, from, to, 0, firstFrameCopies);
-          }
+    // dot products (they are identical), so the first frame is multiplied once per target. Whole
+    // key ranges per call: the kernel runs fastest on long rows, and one frame's keys for a tile
+    // (D x h*w floats) are re-read from L2/L3 cheaply compared with the 8 FLOPs per key and depth.
+    for (int tile = firstTile; tile < endTile; tile++) {
+      multiplyTile(ws, tile, firstKeys, 0, positions);
+      int q0 = tile * Matmul.ROWS;
+      int rows = Math.min(Matmul.ROWS, positions - q0);
+      for (int r = 0; r < rows; r++) {
+        float[] c = row(ws, r);
+        int base = (q0 + r - firstQuery) * topK;
+        scan(ws, base, c, 0, positions, 0, 1);
+        if (firstFrameCopies > 0) {
+          scanInRadius(ws, base, q0 + r, c, 0, firstFrameCopies);
         }
       }
     }
 
-    // Short-term memory: keys outside the radius are masked in the reference by adding -1e10
-    // before the division by the temperature, so a masked key can only enter a top-k that has fewer
-    // unmasked candidates than k, and then its softmax weight is exp(-1.4e10) = 0 in float32. The
-    // first frame alone always provides h*w unmasked candidates (and topK <= (contextLength+1)*h*w
-    // is enforced; when topK > h*w the unfilled slots weigh 0 exactly like the masked keys would),
-    // so skipping the masked keys gives exactly the reference's result.
+    // Short-term memory, radius-masked. The reference adds -1e10 to a masked affinity before the
+    // division by the temperature; every unmasked affinity is >= -1/T, so a masked key can only
+    // enter a top-k that has fewer than k unmasked candidates. The first frame (long-term memory,
+    // never masked) alone provides h*w candidates, so with k <= h*w masked keys never matter and
+    // skipping them (and the dot products they would need) is exact. When k > h*w the reference
+    // may fill the last slots with masked keys, but their weight is exp(-1e10/T - max) = 0 in
+    // float32 (for any T below ~1e8), exactly what the unfilled slots of our buffer contribute.
     for (int i = 0; i < contextCount; i++) {
       int slot = contextSlots[i];
       float[][] keys = ringKeys[slot];
       int sourceBase = (1 + slot) * positions;
-      for (int from = 0; from < positions; from += CHUNK) {
-        int to = Math.min(positions, from + CHUNK);
-        for (int tile = firstTile; tile < endTile; tile++) {
-          if (!multiplyTileRuns(ws, tile, keys, from, to)) {
-            continue;
-          }
-          int q0 = tile * Matmul.ROWS;
-          int rows = Math.min(Matmul.ROWS, positions - q0);
-          for (int r = 0; r < rows; r++) {
-            scanInRadius(ws, (q0 + r - firstQuery) * topK, q0 + r, row(ws, r), from, to, sourceBase, 1);
-          }
+      for (int tile = firstTile; tile < endTile; tile++) {
+        for (int run = plan.tileStart[tile], end = plan.tileStart[tile + 1]; run < end; run++) {
+          multiplyTile(ws, tile, keys, plan.runLo[run], plan.runHi[run]);
+        }
+        int q0 = tile * Matmul.ROWS;
+        int rows = Math.min(Matmul.ROWS, positions - q0);
+        for (int r = 0; r < rows; r++) {
+          scanInRadius(ws, (q0 + r - firstQuery) * topK, q0 + r, row(ws, r), sourceBase, 1);
         }
       }
     }
@@ -299,33 +294,10 @@ public final class LabelPropagator implements AutoCloseable {
         Math.min(q0 + 3, last) * dim, dim, keys, from, to, ws.c0, ws.c1, ws.c2, ws.c3);
   }
 
-  /** Dot products of the tile's queries with the keys of its runs inside {@code [from, to)}; false if none. */
-  private boolean multiplyTileRuns(Workspace ws, int tile, float[][] keys, int from, int to) {
-    boolean any = false;
-    for (int i = plan.tileStart[tile], end = plan.tileStart[tile + 1]; i < end; i++) {
-      int lo = Math.max(plan.runLo[i], from);
-      int hi = Math.min(plan.runHi[i], to);
-      if (lo < hi) {
-        multiplyTile(ws, tile, keys, lo, hi);
-        any = true;
-      }
-    }
-    return any;
-  }
-
-  /** Offers the in-radius keys of {@code query} within {@code [from, to)}, each {@code copies} times. */
-  private void scanInRadius(Workspace ws, int base, int query, float[] c, int from, int to, int sourceBase,
-      int copies) {
+  /** Offers the in-radius keys of {@code query} (whose dot products are in {@code c}), each {@code copies} times. */
+  private void scanInRadius(Workspace ws, int base, int query, float[] c, int sourceBase, int copies) {
     for (int i = plan.queryStart[query], end = plan.queryStart[query + 1]; i < end; i++) {
-      int lo = plan.intervalLo[i];
-      if (lo >= to) {
-        break;
-      }
-      int hi = Math.min(plan.intervalHi[i], to);
-      lo = Math.max(lo, from);
-      if (lo < hi) {
-        scan(ws, base, c, lo, hi, sourceBase, copies);
-      }
+      scan(ws, base, c, plan.intervalLo[i], plan.intervalHi[i], sourceBase, copies);
     }
   }
 
