@@ -10,6 +10,8 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.cropmae.runtime.io.Npy;
 import org.cropmae.runtime.io.NpyArray;
 import org.cropmae.runtime.tensor.FloatGrid;
@@ -74,12 +76,16 @@ class PropagationParityTest {
     List<FloatGrid> whole = LabelPropagator.builder(config).threads(1).propagate(features, label0);
     List<FloatGrid> streamed = new ArrayList<>();
     streamed.add(label0);
-    try (LabelPropagator p = LabelPropagator.builder(config).threads(3)
-        .start(new FloatGrid(h, w, d, Arrays.copyOfRange(all, 0, size)), label0)) {
+    ExecutorService executor = Executors.newFixedThreadPool(2);
+    try (ComputePool pool = ComputePool.of(executor, 3);
+        LabelPropagator p = LabelPropagator.builder(config).pool(pool)
+            .start(new FloatGrid(h, w, d, Arrays.copyOfRange(all, 0, size)), label0)) {
       for (int t = 1; t < frames; t++) {
         assertEquals(t, p.nextFrameIndex());
         streamed.add(p.next(new FloatGrid(h, w, d, Arrays.copyOfRange(all, t * size, (t + 1) * size))));
       }
+    } finally {
+      executor.shutdownNow();
     }
     // Same arithmetic in the same order whatever the thread count: bit-identical.
     assertEquals(whole, streamed);
