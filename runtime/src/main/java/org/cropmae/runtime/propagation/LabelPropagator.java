@@ -72,7 +72,7 @@ public final class LabelPropagator implements AutoCloseable {
     this.height = firstFeatures.height();
     this.width = firstFeatures.width();
     this.dim = firstFeatures.channels();
-    this.positions = height * width;
+    this.positions = Math.multiplyExact(height, width);
     if (positions == 0 || dim == 0) {
       throw new IllegalArgumentException("frame 0: features must have a non-empty grid and at least one channel, got "
           + height + "x" + width + "x" + dim);
@@ -96,7 +96,7 @@ public final class LabelPropagator implements AutoCloseable {
     this.plan = RadiusPlan.create(height, width, config.radius());
 
     this.firstKeys = new float[dim][positions];
-    this.queries = new float[positions * dim];
+    this.queries = new float[Math.multiplyExact(positions, dim)];
     load(firstFeatures, 0, null, firstKeys);
     this.labels = new float[1 + contextLength][];
     this.labels[0] = toPlanOrder(firstLabels);
