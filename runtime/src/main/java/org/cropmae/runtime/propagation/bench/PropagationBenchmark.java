@@ -1,0 +1,179 @@
+package org.cropmae.runtime.propagation.bench;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import org.cropmae.runtime.propagation.ComputePool;
+import org.cropmae.runtime.propagation.LabelPropagator;
+import org.cropmae.runtime.propagation.Matmul;
+import org.cropmae.runtime.propagation.PropagationConfig;
+import org.cropmae.runtime.tensor.FloatGrid;
+
+/**
+ * Throughput and memory of the label propagation on synthetic features, next to the rate of the
+ * same float32 kernel on a large square matrix product (the attainable peak on this machine).
+ *
+ * <p>FLOPs are counted as {@code 2 * D} per query-key dot product actually computed (see
+ * {@link LabelPropagator#computedDotProducts()}); rates are wall-clock over the {@code next} calls
+ * only (feature generation excluded), so they include normalisation, top-k and label mixing.
+ * Memory is the used Java heap sampled after every frame (peak) and after a final GC with the
+ * propagator still open (retained), for two video lengths: equal values show it does not grow.
+ */
+public final class PropagationBenchmark {
+  private static final double MB = 1024.0 * 1024.0;
+
+  private PropagationBenchmark() {}
+
+  /**
+   * What to run.
+   *
+   * @param gridH feature grid height (DAVIS 480x880 with patch 16: 30)
+   * @param gridW feature grid width (55)
+   * @param dim feature channels D (ViT-S: 384)
+   * @param frames frames of the longer run (the shorter run has half as many)
+   * @param classes label channels C
+   * @param threads worker threads
+   * @param seed random seed of the synthetic features and labels
+   * @param matmulSize side of the square matrix product measuring the kernel's peak
+   */
+  public record Settings(int gridH, int gridW, int dim, int frames, int classes, int threads, long seed,
+      int matmulSize) {
+    public Settings {
+      if (gridH < 1 || gridW < 1 || dim < 1 || classes < 1 || threads < 1 || matmulSize < 1) {
+        throw new IllegalArgumentException("benchmark sizes must be positive: " + gridH + "x" + gridW + "x" + dim
+            + ", classes " + classes + ", threads " + threads + ", matmul " + matmulSize);
+      }
+      if (frames < 4) {
+        throw new IllegalArgumentException("frames must be at least 4, got " + frames);
+      }
+    }
+
+    /** DAVIS-sized defaults: 30x55 grid, D=384, 50 frames, 5 classes, all processors, matmul 1024. */
+    public static Settings davis() {
+      return new Settings(30, 55, 384, 50, 5, Runtime.getRuntime().availableProcessors(), 42L, 1024);
+    }
+
+    public Settings withFrames(int value) {
+      return new Settings(gridH, gridW, dim, value, classes, threads, seed, matmulSize);
+    }
+
+    public Settings withThreads(int value) {
+      return new Settings(gridH, gridW, dim, frames, classes, value, seed, matmulSize);
+    }
+  }
+
+  /**
+   * One propagation run.
+   *
+   * @param frames video length (frame 0 plus {@code frames - 1} predicted frames)
+   * @param seconds wall-clock time of the {@code frames - 1} predictions
+   * @param framesPerSecond predicted frames per second
+   * @param affinityGflops {@code 2 * D * dotProducts / seconds / 1e9}
+   * @param dotProducts query-key dot products computed
+   * @param peakHeapMb largest used heap seen after a frame, MiB
+   * @param retainedHeapMb used heap after a GC at the end with the propagator open, MiB
+   */
+  public record Run(int frames, double seconds, double framesPerSecond, double affinityGflops, long dotProducts,
+      double peakHeapMb, double retainedHeapMb) {}
+
+  /**
+   * Benchmark outcome.
+   *
+   * @param settings what ran
+   * @param config propagation parameters
+   * @param shorter run over {@code frames / 2} frames
+   * @param longer run over {@code frames} frames
+   * @param matmulGflops best rate of the kernel on a {@code matmulSize}^3 product
+   * @param ratio {@code longer.affinityGflops / matmulGflops}
+   */
+  public record Result(Settings settings, PropagationConfig config, Run shorter, Run longer, double matmulGflops,
+      double ratio) {
+
+    /** The result as an indented JSON object. */
+    public String toJson() {
+      try {
+        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(this);
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("cannot serialise benchmark result", e);
+      }
+    }
+  }
+
+  /** Runs with the DAVIS protocol parameters. */
+  public static Result run(Settings settings) {
+    return run(settings, PropagationConfig.davis());
+  }
+
+  /** Runs a warm-up, the two propagation lengths and the matrix product, on {@code settings.threads()} threads. */
+  public static Result run(Settings settings, PropagationConfig config) {
+    Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(config, "config");
+    try (ComputePool pool = ComputePool.create(settings.threads())) {
+      propagate(settings, config, pool, Math.min(settings.frames(), 4)); // JIT warm-up
+      Run shorter = propagate(settings, config, pool, settings.frames() / 2);
+      Run longer = propagate(settings, config, pool, settings.frames());
+      double peak = matmul(settings, pool);
+      return new Result(settings, config, shorter, longer, peak, longer.affinityGflops() / peak);
+    }
+  }
+
+  private static Run propagate(Settings s, PropagationConfig config, ComputePool pool, int frames) {
+    SplittableRandom random = new SplittableRandom(s.seed());
+    float[] labels = new float[s.gridH() * s.gridW() * s.classes()];
+    for (int p = 0; p < s.gridH() * s.gridW(); p++) {
+      labels[p * s.classes() + random.nextInt(s.classes())] = 1f;
+    }
+    // One feature buffer reused for every frame: the propagator keeps no reference to its input,
+    // so the heap samples see the engine's memory rather than the benchmark's.
+    float[] values = new float[s.gridH() * s.gridW() * s.dim()];
+    FloatGrid features = new FloatGrid(s.gridH(), s.gridW(), s.dim(), values);
+    Runtime rt = Runtime.getRuntime();
+    System.gc();
+    long peak = 0;
+    long nanos = 0;
+    fill(values, random);
+    try (LabelPropagator propagator = LabelPropagator.builder(config).pool(pool)
+        .start(features, new FloatGrid(s.gridH(), s.gridW(), s.classes(), labels))) {
+      for (int t = 1; t < frames; t++) {
+        fill(values, random);
+        long t0 = System.nanoTime();
+        propagator.next(features);
+        nanos += System.nanoTime() - t0;
+        peak = Math.max(peak, rt.totalMemory() - rt.freeMemory());
+      }
+      System.gc();
+      long retained = rt.totalMemory() - rt.freeMemory();
+      double seconds = nanos / 1e9;
+      long dots = propagator.computedDotProducts();
+      return new Run(frames, seconds, (frames - 1) / seconds, 2.0 * s.dim() * dots / seconds / 1e9, dots,
+          peak / MB, retained / MB);
+    }
+  }
+
+  private static void fill(float[] values, SplittableRandom random) {
+    for (int i = 0; i < values.length; i++) {
+      values[i] = (float) (random.nextDouble() * 2 - 1);
+    }
+  }
+
+  private static double matmul(Settings s, ComputePool pool) {
+    int n = s.matmulSize();
+    SplittableRandom random = new SplittableRandom(s.seed());
+    float[] a = new float[n * n];
+    float[][] b = new float[n][n];
+    float[] c = new float[n * n];
+    fill(a, random);
+    for (float[] row : b) {
+      fill(row, random);
+    }
+    double best = 0;
+    for (int rep = 0; rep < 4; rep++) {
+      long t0 = System.nanoTime();
+      Matmul.multiply(a, n, n, b, n, c, pool);
+      best = Math.max(best, 2.0 * n * n * n / (System.nanoTime() - t0));
+    }
+    return best;
+  }
+}
