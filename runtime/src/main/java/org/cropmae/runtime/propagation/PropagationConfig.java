@@ -1,5 +1,7 @@
 package org.cropmae.runtime.propagation;
 
+import org.cropmae.runtime.preprocess.ProtocolSize;
+
 import java.util.Objects;
 
 /**
@@ -18,7 +20,7 @@ import java.util.Objects;
  * @param radius spatial radius in feature-grid cells (exclusive bound), positive; may be infinite
  * @param inputSize how the protocol resizes frames before encoding (not used by the propagation itself)
  */
-public record PropagationConfig(int contextLength, int topK, double temperature, double radius, InputSize inputSize) {
+public record PropagationConfig(int contextLength, int topK, double temperature, double radius, ProtocolSize inputSize) {
 
   public PropagationConfig {
     if (contextLength < 1) {
@@ -38,17 +40,17 @@ public record PropagationConfig(int contextLength, int topK, double temperature,
 
   /** DAVIS-2017: 20 context frames, top-7, temperature 0.7, radius 20, frames resized to 480x880. */
   public static PropagationConfig davis() {
-    return new PropagationConfig(20, 7, 0.7, 20, InputSize.fixed(480, 880));
+    return new PropagationConfig(20, 7, 0.7, 20, new ProtocolSize.Fixed(480, 880));
   }
 
   /** JHMDB pose propagation: 20 context frames, top-7, temperature 0.7, radius 20, 320x320 frames. */
   public static PropagationConfig jhmdb() {
-    return new PropagationConfig(20, 7, 0.7, 20, InputSize.fixed(320, 320));
+    return new PropagationConfig(20, 7, 0.7, 20, new ProtocolSize.Fixed(320, 320));
   }
 
   /** VIP part propagation: 20 context frames, top-10, temperature 0.7, radius 20, longer side 880. */
   public static PropagationConfig vip() {
-    return new PropagationConfig(20, 10, 0.7, 20, InputSize.longerSide(880));
+    return new PropagationConfig(20, 10, 0.7, 20, new ProtocolSize.LongerSide(880));
   }
 
   public PropagationConfig withContextLength(int value) {
@@ -67,7 +69,7 @@ public record PropagationConfig(int contextLength, int topK, double temperature,
     return new PropagationConfig(contextLength, topK, temperature, value, inputSize);
   }
 
-  public PropagationConfig withInputSize(InputSize value) {
+  public PropagationConfig withInputSize(ProtocolSize value) {
     return new PropagationConfig(contextLength, topK, temperature, radius, value);
   }
 

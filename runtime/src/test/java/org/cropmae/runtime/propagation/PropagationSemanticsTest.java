@@ -1,5 +1,7 @@
 package org.cropmae.runtime.propagation;
 
+import org.cropmae.runtime.preprocess.ProtocolSize;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -50,7 +52,7 @@ class PropagationSemanticsTest {
     q[6] = 0.5f;
     FloatGrid f2 = row(q, unit(dim, 1), unit(dim, 2), unit(dim, 3), unit(dim, 4));
 
-    PropagationConfig base = new PropagationConfig(1, 1, 0.7, 2, InputSize.fixed(16, 80));
+    PropagationConfig base = new PropagationConfig(1, 1, 0.7, 2, new ProtocolSize.Fixed(16, 80));
     List<FloatGrid> strict = LabelPropagator.builder(base).threads(1).propagate(List.of(f0, f1, f2), l0);
     for (int x = 0; x < 5; x++) {
       assertArrayEquals(unit(5, x), cell(strict.get(1), x), 0f, "frame 1 copies frame 0 at x=" + x);
@@ -80,7 +82,7 @@ class PropagationSemanticsTest {
     double b = Math.exp(0.6 / t);
     double c = Math.exp(0.0 / t);
     double d = Math.exp(1.0 / t);
-    PropagationConfig wide = new PropagationConfig(2, 5, t, 1.5, InputSize.fixed(16, 32));
+    PropagationConfig wide = new PropagationConfig(2, 5, t, 1.5, new ProtocolSize.Fixed(16, 32));
 
     List<FloatGrid> out = LabelPropagator.builder(wide).threads(1).propagate(List.of(f0, f1), l0);
     assertArrayEquals(vec((float) (3 * a / (3 * a + 2 * b)), (float) (2 * b / (3 * a + 2 * b))), cell(out.get(1), 0), 1e-6f);
@@ -103,7 +105,7 @@ class PropagationSemanticsTest {
     FloatGrid l0 = row(vec(1f, 0f), vec(0f, 1f));
     FloatGrid f1 = row(vec(0f, 1f), vec(0f, 1f));
     FloatGrid f2 = row(vec(1f, 0f), vec(0f, 1f));
-    PropagationConfig config = new PropagationConfig(2, 3, 1.0, 5, InputSize.fixed(16, 32));
+    PropagationConfig config = new PropagationConfig(2, 3, 1.0, 5, new ProtocolSize.Fixed(16, 32));
     List<FloatGrid> out = LabelPropagator.builder(config).threads(1).propagate(List.of(f0, f1, f2), l0);
     // Frame 1, query e1 at both positions: key 1 of frame 0 appears 3 times (dot 1) -> [0, 1].
     assertArrayEquals(vec(0f, 1f), cell(out.get(1), 0), 0f);
@@ -121,7 +123,7 @@ class PropagationSemanticsTest {
     FloatGrid f0 = row(vec(1e-13f, 0f), vec(0f, 1f));
     FloatGrid l0 = row(vec(1f, 0f), vec(0f, 1f));
     FloatGrid f1 = row(vec(3f, 0f), vec(0f, 0f));
-    PropagationConfig config = new PropagationConfig(1, 4, 1.0, 5, InputSize.fixed(16, 32));
+    PropagationConfig config = new PropagationConfig(1, 4, 1.0, 5, new ProtocolSize.Fixed(16, 32));
     List<FloatGrid> out = LabelPropagator.builder(config).threads(1).propagate(List.of(f0, f1), l0);
     double a = Math.exp(0.1);
     assertArrayEquals(vec((float) (a / (a + 1)), (float) (1 / (a + 1))), cell(out.get(1), 0), 1e-6f);
