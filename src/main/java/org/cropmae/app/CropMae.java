@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import org.cropmae.app.cli.EmbedCommand;
+import org.cropmae.app.cli.PropagateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,6 +20,7 @@ import picocli.CommandLine.Command;
     versionProvider = CropMae.Version.class,
     description = "CropMAE on the JVM: propagate object masks through videos, evaluate, train and export encoders.",
     subcommands = {
+      PropagateCommand.class,
       EmbedCommand.class,
       CommandLine.HelpCommand.class})
 public final class CropMae {

@@ -1,0 +1,147 @@
+package org.cropmae.runtime.video;
+
+import java.util.Objects;
+import org.cropmae.runtime.image.RgbImage;
+import org.cropmae.runtime.mask.IndexMask;
+import org.cropmae.runtime.mask.LabelSet;
+import org.cropmae.runtime.onnx.EncoderOutput;
+import org.cropmae.runtime.onnx.OnnxEncoder;
+import org.cropmae.runtime.preprocess.ImageNormalization;
+import org.cropmae.runtime.preprocess.ImageSize;
+import org.cropmae.runtime.preprocess.NormalizedImage;
+import org.cropmae.runtime.preprocess.Resize;
+import org.cropmae.runtime.propagation.ComputePool;
+import org.cropmae.runtime.propagation.LabelPropagator;
+import org.cropmae.runtime.propagation.PropagationConfig;
+import org.cropmae.runtime.tensor.FloatGrid;
+
+/**
+ * Propagates the object masks of a video's first frame to each later frame, streaming: memory does
+ * not grow with the video.
+ *
+ * <p>Per frame, as the official evaluation (vos.py, test.py, convert_davis.py): the frame is
+ * resized to the protocol size ({@link PropagationConfig#inputSize()}, e.g. 480x880 for DAVIS),
+ * normalised with the encoder's mean/std and encoded to patch features {@code [H/p, W/p, D]}. The
+ * first mask is resized to the protocol size with nearest neighbour, one-hot encoded over its
+ * labels and resized bilinearly to the feature grid. Each later frame's soft labels are upsampled
+ * bilinearly to the protocol size, arg-maxed into palette indices and resized back to the frame's
+ * own size with nearest neighbour.
+ *
+ * <p>Not thread-safe. The encoder is borrowed (not closed); the propagation threads are closed
+ * with this object.
+ */
+public final class MaskPropagator implements AutoCloseable {
+  private final OnnxEncoder encoder;
+  private final ImageNormalization normalization;
+  private final PropagationConfig config;
+  private final LabelSet labelSet;
+  private final ImageSize frameSize;
+  private final ImageSize inputSize;
+  private final LabelPropagator propagator;
+  private final FloatGrid firstLabels;
+
+  private MaskPropagator(OnnxEncoder encoder, PropagationConfig config, RgbImage firstFrame, IndexMask firstMask,
+      ComputePool pool) {
+    this.encoder = Objects.requireNonNull(encoder, "encoder");
+    this.config = Objects.requireNonNull(config, "config");
+    if (firstMask.height() != firstFrame.height() || firstMask.width() != firstFrame.width()) {
+      throw new IllegalArgumentException("first mask is " + firstMask.height() + "x" + firstMask.width()
+          + " but the first frame is " + firstFrame.height() + "x" + firstFrame.width() + " (height x width)");
+    }
+    this.normalization = ImageNormalization.of(encoder.info().mean(), encoder.info().std());
+    this.frameSize = new ImageSize(firstFrame.height(), firstFrame.width());
+    this.inputSize = config.inputSize().inputSize(frameSize.height(), frameSize.width());
+    this.labelSet = LabelSet.of(firstMask);
+    ImageSize grid = inputSize.featureGrid(encoder.info().patchSize());
+    IndexMask atInput = Resize.nearest(firstMask, inputSize.height(), inputSize.width());
+    this.firstLabels = LabelSet.toFeatureGrid(labelSet.oneHot(atInput), grid.height(), grid.width());
+    FloatGrid features = encode(firstFrame, 0);
+    LabelPropagator.Builder builder = LabelPropagator.builder(config);
+    if (pool != null) {
+      builder.pool(pool);
+    }
+    this.propagator = builder.start(features, firstLabels);
+  }
+
+  /**
+   * Starts a video.
+   *
+   * @param encoder the feature extractor (borrowed, not closed by this object)
+   * @param config propagation parameters and protocol input size
+   * @param firstFrame frame 0
+   * @param firstMask the objects in frame 0, same size as the frame; its distinct indices are the
+   *     labels propagated (0 is usually background)
+   * @param pool threads for the propagation, or {@code null} for a pool of all processors owned by
+   *     this object
+   * @throws IllegalArgumentException when the mask and frame sizes differ or the encoder rejects the frame
+   */
+  public static MaskPropagator start(OnnxEncoder encoder, PropagationConfig config, RgbImage firstFrame,
+      IndexMask firstMask, ComputePool pool) {
+    return new MaskPropagator(encoder, config, firstFrame, firstMask, pool);
+  }
+
+  /** The labels being propagated (distinct indices of the first mask, ascending) and their palette. */
+  public LabelSet labels() {
+    return labelSet;
+  }
+
+  /** The size frames are resized to before encoding. */
+  public ImageSize inputSize() {
+    return inputSize;
+  }
+
+  /** The first frame's labels on the feature grid, {@code [h, w, C]}. */
+  public FloatGrid firstLabels() {
+    return firstLabels;
+  }
+
+  /** Index of the frame the next call to {@link #next} expects (frame 0 was given to {@link #start}). */
+  public int nextFrameIndex() {
+    return propagator.nextFrameIndex();
+  }
+
+  /**
+   * The mask of the next frame.
+   *
+   * @param frame the next frame, the same size as the first
+   * @return its mask, at the frame's size, with the first mask's palette
+   */
+  public IndexMask next(RgbImage frame) {
+    return toMask(nextSoft(frame));
+  }
+
+  /**
+   * The soft labels {@code [h, w, C]} of the next frame on the feature grid (channel {@code c} is
+   * label {@code labels().label(c)}), for callers that want heat maps as well as masks.
+   */
+  public FloatGrid nextSoft(RgbImage frame) {
+    int t = propagator.nextFrameIndex();
+    if (frame.height() != frameSize.height() || frame.width() != frameSize.width()) {
+      throw new IllegalArgumentException("frame " + t + " is " + frame.height() + "x" + frame.width()
+          + " but the first frame is " + frameSize + " (height x width)");
+    }
+    return propagator.next(encode(frame, t));
+  }
+
+  /** Turns soft labels from {@link #nextSoft} into the frame-sized mask {@link #next} returns. */
+  public IndexMask toMask(FloatGrid soft) {
+    IndexMask atInput = labelSet.upsampleArgmax(soft, inputSize.height(), inputSize.width());
+    return Resize.nearest(atInput, frameSize.height(), frameSize.width());
+  }
+
+  private FloatGrid encode(RgbImage frame, int t) {
+    NormalizedImage x = normalization.apply(frame, inputSize);
+    EncoderOutput out;
+    try {
+      out = encoder.encode(x.chw(), 1, x.height(), x.width());
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("frame " + t + ": " + e.getMessage(), e);
+    }
+    return out.patchFeatures().get(0);
+  }
+
+  @Override
+  public void close() {
+    propagator.close();
+  }
+}

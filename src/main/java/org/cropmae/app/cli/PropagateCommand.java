@@ -1,0 +1,183 @@
+package org.cropmae.app.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.cropmae.runtime.image.RgbImage;
+import org.cropmae.runtime.io.Npy;
+import org.cropmae.runtime.io.NpyArray;
+import org.cropmae.runtime.io.desktop.ImageFiles;
+import org.cropmae.runtime.mask.IndexMask;
+import org.cropmae.runtime.mask.PalettePng;
+import org.cropmae.runtime.onnx.OnnxEncoder;
+import org.cropmae.runtime.propagation.ComputePool;
+import org.cropmae.runtime.propagation.LabelPropagator;
+import org.cropmae.runtime.propagation.PropagationConfig;
+import org.cropmae.runtime.tensor.FloatGrid;
+import org.cropmae.runtime.video.MaskPropagator;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code cropmae propagate}: label propagation from features, or from frames with an encoder. */
+@Command(name = "propagate", mixinStandardHelpOptions = true,
+    description = {
+        "Propagates first-frame labels through a video with the paper's label propagation protocol.",
+        "Either from encoder features (.npy in, .npy out):",
+        "  cropmae propagate --features F.npy --label0 L.npy --out P.npy",
+        "or from video frames with an ONNX encoder (palette PNG masks out, one per frame):",
+        "  cropmae propagate --model E.onnx --frames DIR --mask first.png --out DIR"})
+public final class PropagateCommand implements Callable<Integer> {
+
+  static final class FeatureMode {
+    @Option(names = "--features", required = true, paramLabel = "F.npy",
+        description = "Raw (not L2-normalised) encoder patch features [T,h,w,D].")
+    Path features;
+
+    @Option(names = "--label0", required = true, paramLabel = "L.npy",
+        description = "First-frame soft labels on the feature grid [h,w,C] (e.g. one-hot masks resized with INTER_LINEAR).")
+    Path label0;
+  }
+
+  static final class VideoMode {
+    @Option(names = "--model", required = true, paramLabel = "E.onnx", description = "ONNX encoder ('cropmae import' or 'cropmae export').")
+    Path model;
+
+    @Option(names = "--frames", required = true, paramLabel = "DIR",
+        description = "Folder of frames (.jpg/.jpeg/.png), in file-name order (numeric when all names are numbers).")
+    Path frames;
+
+    @Option(names = "--mask", required = true, paramLabel = "first.png",
+        description = "Palette PNG with the objects of the first frame (index 0 = background), the size of the frames.")
+    Path mask;
+  }
+
+  static final class Mode {
+    @ArgGroup(exclusive = false, multiplicity = "1", heading = "From features:%n")
+    FeatureMode features;
+
+    @ArgGroup(exclusive = false, multiplicity = "1", heading = "From frames:%n")
+    VideoMode video;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Mode mode;
+
+  @Option(names = "--out", required = true, paramLabel = "P.npy|DIR",
+      description = "Features mode: soft labels [T,h,w,C] (t=0 is --label0). Frames mode: folder for one palette PNG per frame.")
+  Path out;
+
+  @Mixin PropagationOptions propagation;
+  @Mixin EncoderOptionsMixin encoderOptions;
+
+  @Override
+  public Integer call() throws IOException {
+    PropagationConfig config = propagation.toConfig();
+    if (mode.features != null) {
+      return fromFeatures(config);
+    }
+    return fromFrames(config);
+  }
+
+  private int fromFeatures(PropagationConfig config) throws IOException {
+    NpyArray features = Npy.read(mode.features.features);
+    NpyArray label0 = Npy.read(mode.features.label0);
+    if (features.rank() != 4 || features.dim(0) < 1) {
+      throw new IllegalArgumentException(mode.features.features + ": expected features [T,h,w,D], got shape "
+          + Arrays.toString(features.shape()));
+    }
+    if (label0.rank() != 3 || label0.dim(0) != features.dim(1) || label0.dim(1) != features.dim(2)) {
+      throw new IllegalArgumentException(mode.features.label0 + ": expected labels [" + features.dim(1) + ","
+          + features.dim(2) + ",C] to match the features' grid, got shape " + Arrays.toString(label0.shape()));
+    }
+    List<FloatGrid> soft;
+    try {
+      soft = LabelPropagator.builder(config).threads(propagation.threads())
+          .propagate(features, FloatGrid.fromNpy(label0));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(mode.features.features + ": " + e.getMessage(), e);
+    }
+    FloatGrid first = soft.get(0);
+    int frame = first.values().length;
+    float[] all = new float[Math.multiplyExact(frame, soft.size())];
+    for (int t = 0; t < soft.size(); t++) {
+      System.arraycopy(soft.get(t).values(), 0, all, t * frame, frame);
+    }
+    int[] shape = {soft.size(), first.height(), first.width(), first.channels()};
+    Npy.write(out, NpyArray.ofFloat32(shape, all));
+    System.out.println("wrote " + out + " " + Arrays.toString(shape));
+    return 0;
+  }
+
+  private int fromFrames(PropagationConfig config) throws IOException {
+    List<Path> frames = listFrames(mode.video.frames);
+    IndexMask firstMask = PalettePng.read(mode.video.mask);
+    RgbImage first = ImageFiles.readRgb(frames.get(0));
+    Files.createDirectories(out);
+    try (OnnxEncoder encoder = OnnxEncoder.open(mode.video.model, encoderOptions.toOptions());
+        ComputePool pool = ComputePool.create(propagation.threads());
+        MaskPropagator propagator = MaskPropagator.start(encoder, config, first, firstMask, pool);
+        Progress progress = new Progress(System.err, "propagate", frames.size())) {
+      PalettePng.write(out.resolve(maskName(frames.get(0))), firstMask);
+      progress.step("");
+      for (int t = 1; t < frames.size(); t++) {
+        RgbImage frame = ImageFiles.readRgb(frames.get(t));
+        IndexMask mask;
+        try {
+          mask = propagator.next(frame);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(frames.get(t) + ": " + e.getMessage(), e);
+        }
+        PalettePng.write(out.resolve(maskName(frames.get(t))), mask);
+        progress.step("");
+      }
+    }
+    System.out.println("wrote " + frames.size() + " masks to " + out);
+    return 0;
+  }
+
+  /** The frame's name with a .png extension. */
+  static String maskName(Path frame) {
+    String name = frame.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return (dot > 0 ? name.substring(0, dot) : name) + ".png";
+  }
+
+  /**
+   * The frames of a folder in video order: by number when every stem is an integer (as the
+   * reference sorts, {@code int(name.split('.')[0])}), by name otherwise.
+   */
+  static List<Path> listFrames(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      throw new IOException(dir + ": not a folder of frames");
+    }
+    List<Path> frames = new ArrayList<>();
+    try (Stream<Path> s = Files.list(dir)) {
+      s.filter(Files::isRegularFile).filter(p -> {
+        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png");
+      }).forEach(frames::add);
+    }
+    if (frames.isEmpty()) {
+      throw new IOException(dir + ": no .jpg, .jpeg or .png frames");
+    }
+    boolean numeric = frames.stream().allMatch(p -> stem(p).matches("\\d{1,18}"));
+    frames.sort(numeric
+        ? (a, b) -> Long.compare(Long.parseLong(stem(a)), Long.parseLong(stem(b)))
+        : (a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
+    return frames;
+  }
+
+  private static String stem(Path p) {
+    String n = p.getFileName().toString();
+    int dot = n.indexOf('.');
+    return dot < 0 ? n : n.substring(0, dot);
+  }
+}

@@ -1,0 +1,79 @@
+package org.cropmae.app.cli;
+
+import org.cropmae.runtime.preprocess.ProtocolSize;
+import org.cropmae.runtime.propagation.PropagationConfig;
+import picocli.CommandLine.Option;
+
+/** Label propagation parameters shared by the commands that propagate; defaults are the paper's per preset. */
+public final class PropagationOptions {
+  @Option(names = "--preset", defaultValue = "davis", paramLabel = "davis|jhmdb|vip",
+      description = "Parameter set of the paper's evaluation: davis 20/7/0.7/20 at 480x880, jhmdb 20/7/0.7/20 at 320x320, "
+          + "vip 20/10/0.7/20 with the longer side 880 (context/top-k/temperature/radius) (default: ${DEFAULT-VALUE}).")
+  String preset;
+
+  @Option(names = "--context", paramLabel = "N", description = "Previous frames attended to (the paper's video_len).")
+  Integer context;
+
+  @Option(names = "--topk", paramLabel = "K", description = "Neighbours each position takes its label from.")
+  Integer topK;
+
+  @Option(names = "--temperature", paramLabel = "T", description = "Softmax temperature of the affinities.")
+  Double temperature;
+
+  @Option(names = "--radius", paramLabel = "R", description = "Spatial radius in feature-grid cells for the previous frames (strict: distance < R).")
+  Double radius;
+
+  @Option(names = "--input-size", paramLabel = "HxW|S",
+      description = "Size frames are resized to before encoding: HxW, or S for 'longer side S, other side rounded down to a multiple of 64'. Default: the preset's.")
+  String inputSize;
+
+  @Option(names = "--propagation-threads", paramLabel = "N", description = "Threads for the affinity computation (default: all processors).")
+  Integer threads;
+
+  /** The configuration the options describe. */
+  public PropagationConfig toConfig() {
+    PropagationConfig c = switch (preset) {
+      case "davis" -> PropagationConfig.davis();
+      case "jhmdb" -> PropagationConfig.jhmdb();
+      case "vip" -> PropagationConfig.vip();
+      default -> throw new IllegalArgumentException("--preset: expected davis, jhmdb or vip, got '" + preset + "'");
+    };
+    if (context != null) {
+      c = c.withContextLength(context);
+    }
+    if (topK != null) {
+      c = c.withTopK(topK);
+    }
+    if (temperature != null) {
+      c = c.withTemperature(temperature);
+    }
+    if (radius != null) {
+      c = c.withRadius(radius);
+    }
+    if (inputSize != null) {
+      c = c.withInputSize(parseSize(inputSize));
+    }
+    return c;
+  }
+
+  /** Threads for propagation, or the number of processors. */
+  public int threads() {
+    int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+    if (n < 1) {
+      throw new IllegalArgumentException("--propagation-threads: must be at least 1, got " + n);
+    }
+    return n;
+  }
+
+  private static ProtocolSize parseSize(String s) {
+    try {
+      int x = s.indexOf('x');
+      if (x < 0) {
+        return new ProtocolSize.LongerSide(Integer.parseInt(s.strip()));
+      }
+      return new ProtocolSize.Fixed(Integer.parseInt(s.substring(0, x).strip()), Integer.parseInt(s.substring(x + 1).strip()));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--input-size: expected HxW (e.g. 480x880) or a longer side (e.g. 880), got '" + s + "'");
+    }
+  }
+}
