@@ -3,6 +3,7 @@ package org.cropmae.app;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import org.cropmae.app.cli.BenchCommand;
 import org.cropmae.app.cli.EmbedCommand;
 import org.cropmae.app.cli.PropagateCommand;
 import picocli.CommandLine;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       PropagateCommand.class,
       EmbedCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class})
 public final class CropMae {
   /** Exit code for a command that failed on its input. */
@@ -30,6 +32,10 @@ public final class CropMae {
   public static final int EXIT_INTERNAL = 3;
 
   public static void main(String[] args) {
+    // Log records (e.g. which execution provider runs the encoder) as one short line each.
+    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+      System.setProperty("java.util.logging.SimpleFormatter.format", "[%4$s] %5$s%6$s%n");
+    }
     System.exit(commandLine().execute(args));
   }
 

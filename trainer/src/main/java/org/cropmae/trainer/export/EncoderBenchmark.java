@@ -214,20 +214,16 @@ public final class EncoderBenchmark {
   }
 
   /**
-   * Runs {@link Config#defaults()} and prints the JSON array. Optional arguments:
-   * {@code [height width [iterations]]}.
+   * Runs {@code config} with the model written to a temporary folder that is removed afterwards.
+   *
+   * @return one result per setting, fastest first
    */
-  public static void main(String[] args) throws IOException {
-    Config d = Config.defaults();
-    int height = args.length >= 2 ? Integer.parseInt(args[0]) : d.height();
-    int width = args.length >= 2 ? Integer.parseInt(args[1]) : d.width();
-    int iterations = args.length >= 3 ? Integer.parseInt(args[2]) : d.iterations();
-    Config config = new Config(d.arch(), height, width, d.batch(), d.warmup(), iterations, d.settings());
+  public static List<Result> run(Config config) throws IOException {
     Path work = Files.createTempDirectory("cropmae-bench");
     try {
-      List<Result> results = run(config, work);
+      List<Result> results = new ArrayList<>(run(config, work));
       results.sort(Comparator.comparingDouble(Result::msPerFrameMedian));
-      System.out.println(toJson(results));
+      return results;
     } finally {
       try (var files = Files.list(work)) {
         for (Path f : (Iterable<Path>) files::iterator) {
