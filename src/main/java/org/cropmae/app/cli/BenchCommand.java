@@ -1,7 +1,6 @@
 package org.cropmae.app.cli;
 
 import java.io.IOException;
-import java.util.concurrent.Callable;
 import org.cropmae.runtime.propagation.bench.PropagationBenchmark;
 import org.cropmae.trainer.export.EncoderArchitecture;
 import org.cropmae.trainer.export.EncoderBenchmark;
@@ -18,7 +17,7 @@ public final class BenchCommand {
       description = {"The label-propagation step alone on synthetic features (DAVIS size by default: 30x55 grid, D=384,",
           "50 frames, context 20, top-k 7, temperature 0.7, radius 20): frames/s, affinity GFLOP/s against the same",
           "kernel's rate on a square matrix product, and heap at two video lengths (memory must stay flat)."})
-  static final class Propagation implements Callable<Integer> {
+  static final class Propagation extends CliCommand {
     @Option(names = "--frames", defaultValue = "50", description = "Frames of the longer run; the shorter has half (default: ${DEFAULT-VALUE}).")
     int frames;
 
@@ -37,7 +36,7 @@ public final class BenchCommand {
       int[] hw = parseGrid(grid, "--grid");
       PropagationBenchmark.Settings s = new PropagationBenchmark.Settings(hw[0], hw[1], dim, frames, d.classes(),
           threads == null ? d.threads() : threads, d.seed(), d.matmulSize());
-      System.out.println(PropagationBenchmark.run(s).toJson());
+      stdout().println(PropagationBenchmark.run(s).toJson());
       return 0;
     }
   }
@@ -45,7 +44,7 @@ public final class BenchCommand {
   @Command(name = "encoder", mixinStandardHelpOptions = true,
       description = {"The ONNX encoder under ONNX Runtime (random weights; ViT-S/16 at 480x880 by default): ms per frame,",
           "GFLOP/s and peak resident memory for 1 and 2 threads x optimisation levels EXTENDED and ALL, on the CPU."})
-  static final class Encoder implements Callable<Integer> {
+  static final class Encoder extends CliCommand {
     @Option(names = "--arch", defaultValue = "vits16", paramLabel = "vits16|vits8|vitb16|vitl16",
         description = "Encoder size (default: ${DEFAULT-VALUE}).")
     String arch;
@@ -62,7 +61,7 @@ public final class BenchCommand {
       int[] hw = parseGrid(size, "--size");
       EncoderBenchmark.Config c = new EncoderBenchmark.Config(architecture(arch), hw[0], hw[1], d.batch(), d.warmup(),
           iterations, d.settings());
-      System.out.println(EncoderBenchmark.toJson(EncoderBenchmark.run(c)));
+      stdout().println(EncoderBenchmark.toJson(EncoderBenchmark.run(c)));
       return 0;
     }
   }

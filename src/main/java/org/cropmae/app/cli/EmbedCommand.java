@@ -2,7 +2,6 @@ package org.cropmae.app.cli;
 
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.concurrent.Callable;
 import org.cropmae.runtime.io.Npy;
 import org.cropmae.runtime.io.NpyArray;
 import org.cropmae.runtime.onnx.EncoderOutput;
@@ -17,7 +16,7 @@ import picocli.CommandLine.Option;
     description = {
         "Runs an ONNX CropMAE encoder on a normalised batch [N,3,H,W] (.npy, float32, ImageNet mean/std applied)",
         "and writes its tokens [N,1+h*w,D] (.npy, cls token first, then patches row-major), as the reference model returns them."})
-public final class EmbedCommand implements Callable<Integer> {
+public final class EmbedCommand extends CliCommand {
   @Option(names = "--model", required = true, paramLabel = "E.onnx", description = "Encoder exported by 'cropmae import' or 'cropmae export'.")
   Path model;
 
@@ -48,7 +47,7 @@ public final class EmbedCommand implements Callable<Integer> {
         System.arraycopy(y.patchFeatures().get(i).values(), 0, all, base + d, (tokens - 1) * d);
       }
       Npy.write(out, NpyArray.ofFloat32(new int[] {n, tokens, d}, all));
-      System.out.printf("wrote %s [%d, %d, %d] (grid %dx%d)%n", out, n, tokens, d, first.height(), first.width());
+      stdout().printf("wrote %s [%d, %d, %d] (grid %dx%d)%n", out, n, tokens, d, first.height(), first.width());
     }
     return 0;
   }

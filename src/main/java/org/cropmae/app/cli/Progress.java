@@ -1,6 +1,6 @@
 package org.cropmae.app.cli;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
@@ -10,7 +10,7 @@ import java.util.Locale;
 public final class Progress implements AutoCloseable {
   private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
 
-  private final PrintStream out;
+  private final PrintWriter out;
   private final String task;
   private final long total;
   private final boolean terminal;
@@ -19,12 +19,12 @@ public final class Progress implements AutoCloseable {
   private long lastDecile = -1;
   private long done;
 
-  /** Progress of {@code total} steps of {@code task}, printed to {@code out} (stderr by convention). */
-  public Progress(PrintStream out, String task, long total) {
+  /** Progress of {@code total} steps of {@code task}, printed to {@code out} (the command's error stream by convention). */
+  public Progress(PrintWriter out, String task, long total) {
     this(out, task, total, System.console() != null);
   }
 
-  Progress(PrintStream out, String task, long total, boolean terminal) {
+  Progress(PrintWriter out, String task, long total, boolean terminal) {
     this.out = out;
     this.task = task;
     this.total = Math.max(1, total);

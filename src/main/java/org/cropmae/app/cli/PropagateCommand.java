@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.cropmae.runtime.image.RgbImage;
 import org.cropmae.runtime.io.Npy;
@@ -34,7 +33,7 @@ import picocli.CommandLine.Option;
         "  cropmae propagate --features F.npy --label0 L.npy --out P.npy",
         "or from video frames with an ONNX encoder (palette PNG masks out, one per frame):",
         "  cropmae propagate --model E.onnx --frames DIR --mask first.png --out DIR"})
-public final class PropagateCommand implements Callable<Integer> {
+public final class PropagateCommand extends CliCommand {
 
   static final class FeatureMode {
     @Option(names = "--features", required = true, paramLabel = "F.npy",
@@ -112,7 +111,7 @@ public final class PropagateCommand implements Callable<Integer> {
     }
     int[] shape = {soft.size(), first.height(), first.width(), first.channels()};
     Npy.write(out, NpyArray.ofFloat32(shape, all));
-    System.out.println("wrote " + out + " " + Arrays.toString(shape));
+    stdout().println("wrote " + out + " " + Arrays.toString(shape));
     return 0;
   }
 
@@ -124,7 +123,7 @@ public final class PropagateCommand implements Callable<Integer> {
     try (OnnxEncoder encoder = OnnxEncoder.open(mode.video.model, encoderOptions.toOptions());
         ComputePool pool = ComputePool.create(propagation.threads());
         MaskPropagator propagator = MaskPropagator.start(encoder, config, first, firstMask, pool);
-        Progress progress = new Progress(System.err, "propagate", frames.size())) {
+        Progress progress = new Progress(stderr(), "propagate", frames.size())) {
       PalettePng.write(out.resolve(maskName(frames.get(0))), firstMask);
       progress.step("");
       for (int t = 1; t < frames.size(); t++) {
@@ -139,7 +138,7 @@ public final class PropagateCommand implements Callable<Integer> {
         progress.step("");
       }
     }
-    System.out.println("wrote " + frames.size() + " masks to " + out);
+    stdout().println("wrote " + frames.size() + " masks to " + out);
     return 0;
   }
 

@@ -1,0 +1,45 @@
+package org.cropmae.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.cropmae.app.CropMae;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** Every command, at every depth, answers {@code --help} with its usage and exit code 0. */
+class HelpTest {
+  @Test
+  void everyCommandHasHelp() {
+    List<List<String>> paths = new ArrayList<>();
+    collect(CropMae.commandLine(), new ArrayList<>(), paths);
+    assertTrue(paths.size() >= 5, "found commands " + paths);
+    for (List<String> path : paths) {
+      List<String> args = new ArrayList<>(path);
+      args.add("--help");
+      Cli.Result r = Cli.run(args.toArray(String[]::new));
+      assertEquals(0, r.exitCode(), "cropmae " + String.join(" ", args) + ": " + r.err());
+      assertTrue(r.out().startsWith("Usage: cropmae"), "cropmae " + String.join(" ", args) + " printed " + r.out());
+    }
+  }
+
+  private static void collect(CommandLine cl, List<String> prefix, List<List<String>> out) {
+    out.add(prefix);
+    cl.getSubcommands().forEach((name, sub) -> {
+      if (!name.equals("help") && sub.getCommandName().equals(name)) {
+        List<String> p = new ArrayList<>(prefix);
+        p.add(name);
+        collect(sub, p, out);
+      }
+    });
+  }
+
+  @Test
+  void unknownCommandIsAUsageError() {
+    Cli.Result r = Cli.run("no-such-command");
+    assertEquals(2, r.exitCode());
+    assertTrue(r.err().contains("no-such-command"), r.err());
+  }
+}
