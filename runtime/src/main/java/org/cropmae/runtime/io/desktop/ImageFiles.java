@@ -7,7 +7,16 @@ import java.awt.image.Raster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataNode;
+import javax.imageio.stream.ImageOutputStream;
+import org.cropmae.runtime.io.AtomicFiles;
 import org.cropmae.runtime.image.RgbImage;
 
 /**
@@ -50,6 +59,84 @@ public final class ImageFiles {
       throw new IOException(file + ": cannot decode image (not a format javax.imageio can read)");
     }
     return toRgb(img);
+  }
+
+  /** Writes {@code image} as an 8-bit RGB PNG, atomically. */
+  public static void writePng(Path file, RgbImage image) throws IOException {
+    BufferedImage img = toBufferedImage(image);
+    AtomicFiles.write(file, out -> {
+      if (!ImageIO.write(img, "png", out)) {
+        throw new IOException(file + ": no PNG writer in this Java runtime");
+      }
+    });
+  }
+
+  /**
+   * Writes {@code frames} as an animated GIF that loops forever, atomically. Colours are reduced
+   * to the GIF's 256 by the JDK's encoder, so this is for looking at, not for measuring.
+   *
+   * @param delayMillis time each frame is shown, rounded to 10 ms
+   */
+  public static void writeAnimatedGif(Path file, List<RgbImage> frames, int delayMillis) throws IOException {
+    if (frames.isEmpty()) {
+      throw new IllegalArgumentException(file + ": an animation needs at least one frame");
+    }
+    ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
+    AtomicFiles.write(file, out -> {
+      try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+        writer.setOutput(ios);
+        writer.prepareWriteSequence(null);
+        for (int i = 0; i < frames.size(); i++) {
+          BufferedImage img = toBufferedImage(frames.get(i));
+          ImageWriteParam param = writer.getDefaultWriteParam();
+          IIOMetadata meta = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(img), param);
+          String format = meta.getNativeMetadataFormatName();
+          IIOMetadataNode root = (IIOMetadataNode) meta.getAsTree(format);
+          IIOMetadataNode gce = child(root, "GraphicControlExtension");
+          gce.setAttribute("disposalMethod", "none");
+          gce.setAttribute("userInputFlag", "FALSE");
+          gce.setAttribute("transparentColorFlag", "FALSE");
+          gce.setAttribute("delayTime", Integer.toString(Math.max(1, delayMillis / 10)));
+          gce.setAttribute("transparentColorIndex", "0");
+          if (i == 0) {
+            IIOMetadataNode apps = child(root, "ApplicationExtensions");
+            IIOMetadataNode loop = new IIOMetadataNode("ApplicationExtension");
+            loop.setAttribute("applicationID", "NETSCAPE");
+            loop.setAttribute("authenticationCode", "2.0");
+            loop.setUserObject(new byte[] {1, 0, 0}); // loop count 0 = forever
+            apps.appendChild(loop);
+          }
+          meta.setFromTree(format, root);
+          writer.writeToSequence(new IIOImage(img, null, meta), param);
+        }
+        writer.endWriteSequence();
+      } finally {
+        writer.dispose();
+      }
+    });
+  }
+
+  private static IIOMetadataNode child(IIOMetadataNode root, String name) {
+    for (int i = 0; i < root.getLength(); i++) {
+      if (root.item(i).getNodeName().equalsIgnoreCase(name)) {
+        return (IIOMetadataNode) root.item(i);
+      }
+    }
+    IIOMetadataNode node = new IIOMetadataNode(name);
+    root.appendChild(node);
+    return node;
+  }
+
+  private static BufferedImage toBufferedImage(RgbImage image) {
+    BufferedImage img = new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_3BYTE_BGR);
+    byte[] rgb = image.rgb();
+    byte[] bgr = ((java.awt.image.DataBufferByte) img.getRaster().getDataBuffer()).getData();
+    for (int i = 0; i < rgb.length; i += 3) {
+      bgr[i] = rgb[i + 2];
+      bgr[i + 1] = rgb[i + 1];
+      bgr[i + 2] = rgb[i];
+    }
+    return img;
   }
 
   /** Copies a decoded image's RGB samples, without colour management. */
