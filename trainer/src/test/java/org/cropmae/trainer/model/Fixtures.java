@@ -1,0 +1,76 @@
+package org.cropmae.trainer.model;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.cropmae.runtime.io.Npy;
+import org.cropmae.runtime.io.NpyArray;
+
+/** The reference fixtures (computed by the official code) as test resources. */
+final class Fixtures {
+  private Fixtures() {}
+
+  /**
+   * Where the tests get the weights of the reference {@code checkpoint.pth}.
+   *
+   * <p>TEMPORARY seam: reads a per-tensor {@code .npy} dump of the checkpoint's {@code model} entry
+   * from {@code reference/ckpt_full_npy/}. Once the checkpoint reader is merged, switch this to
+   * {@code TorchCheckpoint.read(<resource reference/checkpoint.pth>).stateDict()} and delete the dump.
+   */
+  @FunctionalInterface
+  interface StateDictSource {
+    Map<String, NpyArray> load() throws IOException;
+
+    StateDictSource REFERENCE = () -> npyDirectory(path("reference/ckpt_full_npy"));
+  }
+
+  static Map<String, NpyArray> npyDirectory(Path dir) throws IOException {
+    Map<String, NpyArray> out = new TreeMap<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        String name = f.getFileName().toString();
+        if (name.endsWith(".npy")) {
+          out.put(name.substring(0, name.length() - 4), Npy.read(f));
+        }
+      }
+    }
+    return out;
+  }
+
+  static NpyArray npy(String resource) throws IOException {
+    return Npy.read(path(resource));
+  }
+
+  static String text(String resource) throws IOException {
+    return Files.readString(path(resource), StandardCharsets.UTF_8);
+  }
+
+  /** A number {@code "key": value} from a flat or nested JSON text (keys are unique in the fixtures). */
+  static double jsonNumber(String json, String key) {
+    Matcher m = Pattern.compile("\"" + Pattern.quote(key) + "\"\\s*:\\s*(-?[0-9.eE+-]+)").matcher(json);
+    if (!m.find()) {
+      throw new IllegalStateException("no number '" + key + "' in the fixture JSON");
+    }
+    return Double.parseDouble(m.group(1));
+  }
+
+  static Path path(String resource) {
+    var url = Fixtures.class.getClassLoader().getResource(resource);
+    if (url == null) {
+      throw new UncheckedIOException(new IOException("test resource " + resource + " not found"));
+    }
+    try {
+      return Path.of(url.toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
