@@ -44,46 +44,49 @@ final class ObjectBoundaries {
       points[o] = new int[64];
     }
     ObjectBoundaries b = new ObjectBoundaries(height, width, points, counts);
-    for (int y = 0; y < height; y++) {
+    for (int y = 0; y < height - 1; y++) {
       int row = y * width;
-      boolean lastRow = y == height - 1;
-      for (int x = 0; x < width; x++) {
-        int p = row + x;
-        int a = lut[labels[p] & 0xFF];
-        boolean lastCol = x == width - 1;
-        if (!lastRow && !lastCol) {
-          int e = lut[labels[p + 1] & 0xFF];
-          int s = lut[labels[p + width] & 0xFF];
-          int se = lut[labels[p + width + 1] & 0xFF];
-          if (a == e && a == s && a == se) {
-            continue;
-          }
-          b.add(a, p);
-          if (e != a) {
-            b.add(e, p);
-          }
-          if (s != a && s != e) {
-            b.add(s, p);
-          }
-          if (se != a && se != e && se != s) {
-            b.add(se, p);
-          }
-        } else if (lastRow && !lastCol) {
-          int e = lut[labels[p + 1] & 0xFF];
-          if (a != e) {
-            b.add(a, p);
-            b.add(e, p);
-          }
-        } else if (lastCol && !lastRow) {
-          int s = lut[labels[p + width] & 0xFF];
-          if (a != s) {
-            b.add(a, p);
-            b.add(s, p);
-          }
+      for (int p = row; p < row + width - 1; p++) {
+        byte raw = labels[p];
+        if (raw == labels[p + 1] && raw == labels[p + width] && raw == labels[p + width + 1]) {
+          continue; // equal raw labels map to equal objects: the common, boundary-free case
+        }
+        int a = lut[raw & 0xFF];
+        int e = lut[labels[p + 1] & 0xFF];
+        int s = lut[labels[p + width] & 0xFF];
+        int se = lut[labels[p + width + 1] & 0xFF];
+        if (a == e && a == s && a == se) {
+          continue;
+        }
+        b.add(a, p);
+        if (e != a) {
+          b.add(e, p);
+        }
+        if (s != a && s != e) {
+          b.add(s, p);
+        }
+        if (se != a && se != e && se != s) {
+          b.add(se, p);
         }
       }
+      // Last column: only the south neighbour counts.
+      int p = row + width - 1;
+      b.addPair(lut[labels[p] & 0xFF], lut[labels[p + width] & 0xFF], p);
+    }
+    // Last row: only the east neighbour counts; the bottom-right pixel is never marked.
+    int row = (height - 1) * width;
+    for (int p = row; p < row + width - 1; p++) {
+      b.addPair(lut[labels[p] & 0xFF], lut[labels[p + 1] & 0xFF], p);
     }
     return b;
+  }
+
+  /** Marks {@code p} for both objects when they differ. */
+  private void addPair(int a, int other, int p) {
+    if (a != other) {
+      add(a, p);
+      add(other, p);
+    }
   }
 
   private void add(int object, int p) {

@@ -210,9 +210,9 @@ class DavisMetricsTest {
   @Test
   void matchesLiteralOracleOnRandomMultiObjectFrames() {
     Random rnd = new Random(7);
-    for (int trial = 0; trial < 60; trial++) {
-      int h = 5 + rnd.nextInt(40);
-      int w = 5 + rnd.nextInt(40);
+    for (int trial = 0; trial < 100; trial++) {
+      int h = 1 + rnd.nextInt(44);
+      int w = 1 + rnd.nextInt(44);
       int k = 1 + rnd.nextInt(4);
       int r = 1 + rnd.nextInt(4);
       byte[] ann = randomLabels(rnd, h, w, k);

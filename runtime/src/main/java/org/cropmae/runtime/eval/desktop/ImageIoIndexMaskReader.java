@@ -2,7 +2,9 @@ package org.cropmae.runtime.eval.desktop;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.ComponentColorModel;
+import java.awt.image.ComponentSampleModel;
 import java.awt.image.DataBuffer;
+import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
@@ -49,12 +51,33 @@ public final class ImageIoIndexMaskReader implements IndexMaskReader {
     }
     int w = img.getWidth();
     int h = img.getHeight();
+    byte[] direct = directBytes(raster, w, h);
+    if (direct != null) {
+      return new IndexMask(h, w, direct);
+    }
     int[] samples = raster.getSamples(0, 0, w, h, 0, (int[]) null);
     byte[] out = new byte[samples.length];
     for (int i = 0; i < samples.length; i++) {
       out[i] = (byte) samples[i];
     }
     return new IndexMask(h, w, out);
+  }
+
+  /** The raster's own bytes when they are exactly one byte per pixel, row-major, unpadded. */
+  private static byte[] directBytes(Raster raster, int w, int h) {
+    if (!(raster.getDataBuffer() instanceof DataBufferByte buffer)
+        || buffer.getNumBanks() != 1
+        || !(raster.getSampleModel() instanceof ComponentSampleModel sm)
+        || sm.getPixelStride() != 1
+        || sm.getScanlineStride() != w
+        || raster.getSampleModelTranslateX() != 0
+        || raster.getSampleModelTranslateY() != 0
+        || sm.getBandOffsets()[0] != 0
+        || buffer.getOffset() != 0) {
+      return null;
+    }
+    byte[] data = buffer.getData();
+    return data.length == w * h ? data : null;
   }
 
   private static String oneLine(Exception e) {
