@@ -135,7 +135,8 @@ public record DavisReport(
     try {
       return JSON.readValue(json, DavisReport.class);
     } catch (JsonProcessingException e) {
-      throw new IOException("not a DAVIS report JSON: " + e.getOriginalMessage(), e);
+      String why = String.valueOf(e.getOriginalMessage()).replaceAll("\\s+", " ");
+      throw new IOException("not a DAVIS report JSON: " + why, e);
     }
   }
 }
