@@ -58,7 +58,7 @@ class DavisEvaluatorTest {
 
     JsonNode per = expected.get("per_object");
     assertEquals(per.size(), eval.objects().size());
-    Iterator<Map.Entry<String, JsonNode>> it = per.fields();
+    Iterator<Map.Entry<String, JsonNode>> it = per.properties().iterator();
     for (DavisObjectResult o : eval.objects()) {
       Map.Entry<String, JsonNode> e = it.next(); // same order: sequences, then object ids
       assertEquals(e.getKey(), o.name());
