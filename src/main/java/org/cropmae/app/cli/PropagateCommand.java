@@ -3,11 +3,9 @@ package org.cropmae.app.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.stream.Stream;
+import org.cropmae.runtime.data.FrameFolders;
 import org.cropmae.runtime.image.RgbImage;
 import org.cropmae.runtime.io.Npy;
 import org.cropmae.runtime.io.NpyArray;
@@ -116,7 +114,7 @@ public final class PropagateCommand extends CliCommand {
   }
 
   private int fromFrames(PropagationConfig config) throws IOException {
-    List<Path> frames = listFrames(mode.video.frames);
+    List<Path> frames = FrameFolders.listImages(mode.video.frames);
     IndexMask firstMask = PalettePng.read(mode.video.mask);
     RgbImage first = ImageFiles.readRgb(frames.get(0));
     Files.createDirectories(out);
@@ -149,34 +147,4 @@ public final class PropagateCommand extends CliCommand {
     return (dot > 0 ? name.substring(0, dot) : name) + ".png";
   }
 
-  /**
-   * The frames of a folder in video order: by number when every stem is an integer (as the
-   * reference sorts, {@code int(name.split('.')[0])}), by name otherwise.
-   */
-  static List<Path> listFrames(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      throw new IOException(dir + ": not a folder of frames");
-    }
-    List<Path> frames = new ArrayList<>();
-    try (Stream<Path> s = Files.list(dir)) {
-      s.filter(Files::isRegularFile).filter(p -> {
-        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png");
-      }).forEach(frames::add);
-    }
-    if (frames.isEmpty()) {
-      throw new IOException(dir + ": no .jpg, .jpeg or .png frames");
-    }
-    boolean numeric = frames.stream().allMatch(p -> stem(p).matches("\\d{1,18}"));
-    frames.sort(numeric
-        ? (a, b) -> Long.compare(Long.parseLong(stem(a)), Long.parseLong(stem(b)))
-        : (a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
-    return frames;
-  }
-
-  private static String stem(Path p) {
-    String n = p.getFileName().toString();
-    int dot = n.indexOf('.');
-    return dot < 0 ? n : n.substring(0, dot);
-  }
 }

@@ -27,6 +27,36 @@ public final class FrameFolders {
   /** Frames of JHMDB lists: names containing {@code ".png"}. */
   public static final Predicate<String> JHMDB_FRAMES = name -> name.contains(".png");
 
+  /** Image files a user's video folder holds: {@code .jpg}, {@code .jpeg}, {@code .png}, any case. */
+  public static final Predicate<String> IMAGES = name -> {
+    String n = name.toLowerCase(java.util.Locale.ROOT);
+    return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png");
+  };
+
+  /**
+   * The images of a user's video folder in video order: by frame number as {@link #list} when every
+   * name starts with a number, otherwise by file name.
+   *
+   * @throws IOException naming {@code dir} when it is missing or holds no image
+   */
+  public static List<Path> listImages(Path dir) throws IOException {
+    List<Path> images;
+    try {
+      images = list(dir, IMAGES);
+    } catch (NoSuchFileException e) {
+      throw e;
+    } catch (IOException notNumbered) {
+      try (Stream<Path> s = Files.list(dir)) {
+        images = s.filter(p -> IMAGES.test(p.getFileName().toString()))
+            .sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
+      }
+    }
+    if (images.isEmpty()) {
+      throw new IOException(dir + ": no .jpg, .jpeg or .png frames");
+    }
+    return images;
+  }
+
   /**
    * The entries of {@code dir} whose file name passes {@code keep}, sorted by frame number (ties by
    * name).

@@ -1,5 +1,7 @@
 package org.cropmae.runtime.eval;
 
+import org.cropmae.runtime.mask.IndexMask;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -183,7 +185,7 @@ public final class DavisEvaluator {
     }
     IndexMask result = reader.read(resultPath);
     requireSize(resultPath, result, s, "annotation");
-    int max = result.max();
+    int max = result.maxIndex();
     if (max > s.numObjects) {
       throw new IllegalArgumentException(
           resultPath + ": holds label " + max + " but the first annotation of sequence '"

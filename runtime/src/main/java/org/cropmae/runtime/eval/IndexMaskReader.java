@@ -1,5 +1,8 @@
 package org.cropmae.runtime.eval;
 
+import org.cropmae.runtime.mask.IndexMask;
+import org.cropmae.runtime.mask.PalettePng;
+
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -13,6 +16,9 @@ import java.nio.file.Path;
  */
 @FunctionalInterface
 public interface IndexMaskReader {
+  /** Reads PNG files with {@link PalettePng#read(Path)} (AWT-free, so it also works on Android). */
+  IndexMaskReader PNG = PalettePng::read;
+
   /** Reads {@code file}. */
   IndexMask read(Path file) throws IOException;
 }

@@ -1,5 +1,7 @@
 package org.cropmae.runtime.eval;
 
+import org.cropmae.runtime.mask.IndexMask;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

@@ -1,5 +1,7 @@
 package org.cropmae.runtime.eval;
 
+import org.cropmae.runtime.mask.IndexMask;
+
 import java.util.List;
 import java.util.Objects;
 
@@ -56,7 +58,7 @@ public final class VipMiou {
   public void add(IndexMask label, IndexMask prediction) {
     Objects.requireNonNull(label, "label");
     Objects.requireNonNull(prediction, "prediction");
-    requireClasses(prediction.max(), "prediction");
+    requireClasses(prediction.maxIndex(), "prediction");
     byte[] pred = prediction.indices();
     if (prediction.height() != label.height() || prediction.width() != label.width()) {
       pred =

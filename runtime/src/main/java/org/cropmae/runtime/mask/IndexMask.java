@@ -88,6 +88,15 @@ public record IndexMask(int height, int width, byte[] indices, Palette palette) 
     return out;
   }
 
+  /** The largest index in the mask, 0..255. */
+  public int maxIndex() {
+    int max = 0;
+    for (byte b : indices) {
+      max = Math.max(max, b & 0xFF);
+    }
+    return max;
+  }
+
   /** As a uint8 {@code [H, W]} array. */
   public NpyArray toNpy() {
     return NpyArray.ofUint8(new int[] {height, width}, indices);

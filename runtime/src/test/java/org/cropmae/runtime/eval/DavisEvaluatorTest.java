@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.cropmae.runtime.data.DavisDataset;
-import org.cropmae.runtime.eval.desktop.ImageIoIndexMaskReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +33,7 @@ class DavisEvaluatorTest {
   }
 
   private static DavisEvaluator evaluator(int threads) {
-    return DavisEvaluator.builder(ImageIoIndexMaskReader.INSTANCE).parallelism(threads).build();
+    return DavisEvaluator.builder(IndexMaskReader.PNG).parallelism(threads).build();
   }
 
   @Test

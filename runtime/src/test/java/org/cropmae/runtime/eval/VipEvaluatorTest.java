@@ -10,7 +10,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
-import org.cropmae.runtime.eval.desktop.ImageIoIndexMaskReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +22,7 @@ class VipEvaluatorTest {
   }
 
   private static VipEvaluator evaluator() {
-    return new VipEvaluator(ImageIoIndexMaskReader.INSTANCE, VipMiou.REFERENCE_CLASSES, 2);
+    return new VipEvaluator(IndexMaskReader.PNG, VipMiou.REFERENCE_CLASSES, 2);
   }
 
   @Test

@@ -1,5 +1,9 @@
 package org.cropmae.runtime.eval;
 
+import org.cropmae.runtime.mask.Palette;
+
+import org.cropmae.runtime.mask.IndexMask;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -76,7 +80,7 @@ class VipMiouTest {
   @Test
   void resizesPredictionToLabelSize() {
     VipMiou m = new VipMiou(3);
-    m.add(new IndexMask(1, 2, new byte[] {1, 2}), new IndexMask(1, 4, new byte[] {0, 1, 0, 2}));
+    m.add(new IndexMask(1, 2, new byte[] {1, 2}, Palette.GRAYSCALE), new IndexMask(1, 4, new byte[] {0, 1, 0, 2}, Palette.GRAYSCALE));
     // Prediction resized to [1, 2]: both pixels correct.
     assertEquals(1.0, m.scores().pixelAccuracy(), 0);
   }
