@@ -40,4 +40,26 @@ class FrameFoldersTest {
     e = assertThrows(NoSuchFileException.class, () -> FrameFolders.list(missing, FrameFolders.ALL));
     assertTrue(e.getMessage().startsWith(missing.toString()), e.getMessage());
   }
+
+  @Test
+  void listImagesOrdersNumberedFramesByNumberOthersByNameAndSkipsNonImages(@TempDir Path dir) throws Exception {
+    Path numbered = Files.createDirectories(dir.resolve("numbered"));
+    for (String n : List.of("10.jpg", "2.JPG", "1.png", "notes.txt")) {
+      Files.writeString(numbered.resolve(n), "x");
+    }
+    assertEquals(List.of("1.png", "2.JPG", "10.jpg"),
+        FrameFolders.listImages(numbered).stream().map(p -> p.getFileName().toString()).toList());
+
+    Path named = Files.createDirectories(dir.resolve("named"));
+    for (String n : List.of("b.jpg", "frame10.png", "a.jpeg")) {
+      Files.writeString(named.resolve(n), "x");
+    }
+    assertEquals(List.of("a.jpeg", "b.jpg", "frame10.png"),
+        FrameFolders.listImages(named).stream().map(p -> p.getFileName().toString()).toList());
+
+    Path empty = Files.createDirectories(dir.resolve("empty"));
+    Files.writeString(empty.resolve("readme.txt"), "x");
+    IOException e = assertThrows(IOException.class, () -> FrameFolders.listImages(empty));
+    assertEquals(empty + ": no .jpg, .jpeg or .png frames", e.getMessage());
+  }
 }
