@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import org.cropmae.app.cli.BenchCommand;
+import org.cropmae.app.cli.DavisEvalCommand;
 import org.cropmae.app.cli.EmbedCommand;
 import org.cropmae.app.cli.PropagateCommand;
 import picocli.CommandLine;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Command;
     description = "CropMAE on the JVM: propagate object masks through videos, evaluate, train and export encoders.",
     subcommands = {
       PropagateCommand.class,
+      DavisEvalCommand.class,
       EmbedCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class})
