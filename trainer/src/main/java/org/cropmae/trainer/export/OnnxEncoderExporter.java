@@ -3,13 +3,9 @@ package org.cropmae.trainer.export;
 import static org.cropmae.trainer.export.Onnx.Attribute.ints;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +61,7 @@ public final class OnnxEncoderExporter {
    *     checked against it
    * @param out the {@code .onnx} file to write
    * @param extraMetadata additional {@code metadata_props}, e.g. {@link EncoderContract#SOURCE_SHA256}
-   *     (see {@link #sha256}); may override mean, std and producer, not the architecture keys
+   *     (see {@link org.cropmae.runtime.io.Sha256#of}); may override mean, std and producer, not the architecture keys
    * @return the metadata written
    * @throws IllegalArgumentException naming the tensor when one is missing, has the wrong shape or
    *     holds NaN/infinity, or when {@code extraMetadata} tries to replace an architecture key
@@ -86,23 +82,6 @@ public final class OnnxEncoderExporter {
     Onnx.Graph graph = new GraphWriter(stateDict, arch).build();
     return new Onnx.Model(IR_VERSION, List.of(new Onnx.OpsetImport("", OPSET)), PRODUCER, producerVersion(),
         "CropMAE ViT encoder " + arch.name(), graph, meta);
-  }
-
-  /** Lower-case hex SHA-256 of a file, for {@link EncoderContract#SOURCE_SHA256}. */
-  public static String sha256(Path file) throws IOException {
-    MessageDigest md;
-    try {
-      md = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
-    }
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buf = new byte[1 << 16];
-      for (int n; (n = in.read(buf)) > 0; ) {
-        md.update(buf, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(md.digest());
   }
 
   private static String producerVersion() {

@@ -125,7 +125,7 @@ class OnnxEncoderExporterTest {
   void sha256OfAFile() throws IOException {
     Path f = dir.resolve("abc.txt");
     Files.writeString(f, "abc");
-    assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", OnnxEncoderExporter.sha256(f));
+    assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", org.cropmae.runtime.io.Sha256.of(f));
   }
 
   @Test
