@@ -61,6 +61,8 @@ final class CheckpointArchive implements AutoCloseable {
       zip = new ZipFile(file.toFile());
     } catch (ZipException e) {
       throw new IOException(file + ": truncated or corrupt zip archive (" + e.getMessage() + ")", e);
+    } catch (IOException e) {
+      throw new IOException(file + ": cannot open (" + e.getMessage() + ")", e);
     }
     try {
       return new CheckpointArchive(file, zip, findPrefix(file, zip));
@@ -74,6 +76,8 @@ final class CheckpointArchive implements AutoCloseable {
     byte[] head;
     try (InputStream in = Files.newInputStream(file)) {
       head = in.readNBytes(64);
+    } catch (IOException e) {
+      throw new IOException(file + ": cannot read (" + e.getMessage() + ")", e);
     }
     if (head.length == 0) {
       throw new IOException(file + ": empty file (0 bytes), not a PyTorch checkpoint");

@@ -37,6 +37,10 @@ import org.cropmae.runtime.io.NpyArray;
  */
 public final class TorchCheckpoint {
   private static final String DDP_PREFIX = "module.";
+  /** How many times its storages' bytes the copied-out tensors may take (see {@link #materialize}). */
+  private static final long MAX_VIEW_EXPANSION = 64;
+  /** Deflate cannot compress better than about 1032:1; a record claiming more is corrupt or a zip bomb. */
+  private static final long MAX_DEFLATE_RATIO = 1032;
 
   private final Path file;
   private final String archiveName;
@@ -160,8 +164,23 @@ public final class TorchCheckpoint {
       throws IOException {
     // Group by (storage, dtype): an untyped storage may be viewed as several dtypes.
     Map<String, List<TorchTensor>> groups = new LinkedHashMap<>();
+    long tensorBytes = 0;
+    long storageBytes = 0;
     for (TorchTensor t : tensors) {
-      groups.computeIfAbsent(t.storage().key() + "\u0000" + t.dtype(), k -> new java.util.ArrayList<>()).add(t);
+      List<TorchTensor> group = groups.computeIfAbsent(t.storage().key() + "\u0000" + t.dtype(),
+          k -> new java.util.ArrayList<>());
+      if (group.isEmpty()) {
+        storageBytes += t.storage().byteSize();
+      }
+      group.add(t);
+      tensorBytes += (long) t.size() * t.dtype().bytes();
+    }
+    // Views are copied out to C order, so stride-0 (expanded) views could make a tiny file claim
+    // unbounded memory; real checkpoints' tensors cover their storages about once.
+    long limit = MAX_VIEW_EXPANSION * storageBytes + (1L << 26);
+    if (tensorBytes > limit) {
+      throw new IOException(archive.file() + ": tensors would expand " + storageBytes + " bytes of storage to "
+          + tensorBytes + " bytes (more than " + MAX_VIEW_EXPANSION + "x); refusing such expanded views");
     }
     for (List<TorchTensor> group : groups.values()) {
       TorchTensor first = group.get(0);
@@ -180,6 +199,10 @@ public final class TorchCheckpoint {
         }
         values = StorageData.newArray(dtype, 0);
       } else {
+        if (entry.getCompressedSize() >= 0 && needed > entry.getCompressedSize() * MAX_DEFLATE_RATIO + 1024) {
+          throw new IOException(archive.file() + ": storage record " + recordName + " claims " + needed
+              + " bytes from " + entry.getCompressedSize() + " compressed bytes (corrupt zip)");
+        }
         if (entry.getSize() >= 0 && entry.getSize() < needed) {
           throw new IOException(archive.file() + ": storage record " + recordName + " holds " + entry.getSize()
               + " bytes but its " + ref.numel() + "-element " + ref.dtype() + " storage needs " + needed

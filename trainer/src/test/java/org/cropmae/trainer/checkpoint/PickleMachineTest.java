@@ -61,6 +61,7 @@ class PickleMachineTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
   void containersAreReadOnly() throws PickleException {
     Map<?, ?> m = (Map<?, ?>) load(PROTOCOLS[2]);
     assertThrows(UnsupportedOperationException.class, () -> ((Map<Object, Object>) m).put("x", 1));

@@ -123,6 +123,8 @@ class TorchCheckpointErrorTest {
     Path shortRecord = oneTensor("short.pth", new byte[8], 4, new long[] {4}, new long[] {1});
     assertContains("storage record archive/data/0 holds 8 bytes but its 4-element float32 storage needs 16",
         readFails(shortRecord).getMessage());
+    Path expanded = oneTensor("expanded.pth", new byte[4], 1, new long[] {1 << 20, 1 << 10}, new long[] {0, 0});
+    assertContains("tensors would expand 4 bytes of storage to 4294967296 bytes", readFails(expanded).getMessage());
     Path outside = oneTensor("outside.pth", new byte[16], 4, new long[] {2, 2}, new long[] {3, 1});
     assertContains("reaches element 4 but storage '0' holds 4 float32 elements", readFails(outside).getMessage());
   }
