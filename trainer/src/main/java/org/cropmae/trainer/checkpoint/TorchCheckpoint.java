@@ -302,7 +302,9 @@ public final class TorchCheckpoint {
 
   /**
    * {@link #tensors()} as arrays holding the exact saved values (see {@link TorchTensor#toNpyArray()}):
-   * float32 weights as float32, int64 buffers as int64.
+   * float32 weights as float32, int64 buffers as int64, each in C order with the tensor's shape, e.g.
+   * for the official CropMAE encoder {@code patch_embed.proj.weight} {@code [D, 3, p, p]},
+   * {@code cls_token} {@code [1, 1, D]}, {@code pos_embed} {@code [1, 1 + N, D]}.
    *
    * @throws IllegalStateException if the checkpoint holds no state_dict, or a tensor is float16/bfloat16
    *     (use {@link #stateDictFloat32()})
