@@ -3,7 +3,7 @@ package org.cropmae.trainer.export;
 import static org.cropmae.trainer.export.Onnx.Attribute.ints;
 
 import java.io.IOException;
-import java.nio.file.Files;
+
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

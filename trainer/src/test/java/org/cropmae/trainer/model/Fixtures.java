@@ -13,36 +13,18 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.cropmae.runtime.io.Npy;
 import org.cropmae.runtime.io.NpyArray;
+import org.cropmae.trainer.checkpoint.TorchCheckpoint;
 
 /** The reference fixtures (computed by the official code) as test resources. */
 final class Fixtures {
   private Fixtures() {}
 
-  /**
-   * Where the tests get the weights of the reference {@code checkpoint.pth}.
-   *
-   * <p>TEMPORARY seam: reads a per-tensor {@code .npy} dump of the checkpoint's {@code model} entry
-   * from {@code reference/ckpt_full_npy/}. Once the checkpoint reader is merged, switch this to
-   * {@code TorchCheckpoint.read(<resource reference/checkpoint.pth>).stateDict()} and delete the dump.
-   */
+  /** Where the tests get the weights of the reference {@code checkpoint.pth}: our safe reader. */
   @FunctionalInterface
   interface StateDictSource {
     Map<String, NpyArray> load() throws IOException;
 
-    StateDictSource REFERENCE = () -> npyDirectory(path("reference/ckpt_full_npy"));
-  }
-
-  static Map<String, NpyArray> npyDirectory(Path dir) throws IOException {
-    Map<String, NpyArray> out = new TreeMap<>();
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : (Iterable<Path>) files::iterator) {
-        String name = f.getFileName().toString();
-        if (name.endsWith(".npy")) {
-          out.put(name.substring(0, name.length() - 4), Npy.read(f));
-        }
-      }
-    }
-    return out;
+    StateDictSource REFERENCE = () -> TorchCheckpoint.read(path("reference/checkpoint.pth")).stateDict();
   }
 
   static NpyArray npy(String resource) throws IOException {
