@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import org.cropmae.app.cli.BenchCommand;
 import org.cropmae.app.cli.DavisEvalCommand;
 import org.cropmae.app.cli.EmbedCommand;
+import org.cropmae.app.cli.ImportCommand;
 import org.cropmae.app.cli.PropagateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       PropagateCommand.class,
       DavisEvalCommand.class,
+      ImportCommand.class,
       EmbedCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class})

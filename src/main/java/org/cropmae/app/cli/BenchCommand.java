@@ -59,21 +59,11 @@ public final class BenchCommand {
     public Integer call() throws IOException {
       EncoderBenchmark.Config d = EncoderBenchmark.Config.defaults();
       int[] hw = parseGrid(size, "--size");
-      EncoderBenchmark.Config c = new EncoderBenchmark.Config(architecture(arch), hw[0], hw[1], d.batch(), d.warmup(),
+      EncoderBenchmark.Config c = new EncoderBenchmark.Config(EncoderArchitecture.named(arch), hw[0], hw[1], d.batch(), d.warmup(),
           iterations, d.settings());
       stdout().println(EncoderBenchmark.toJson(EncoderBenchmark.run(c)));
       return 0;
     }
-  }
-
-  static EncoderArchitecture architecture(String name) {
-    return switch (name) {
-      case "vits16" -> EncoderArchitecture.vits16();
-      case "vits8" -> EncoderArchitecture.vits8();
-      case "vitb16" -> EncoderArchitecture.vitb16();
-      case "vitl16" -> EncoderArchitecture.vitl16();
-      default -> throw new IllegalArgumentException("--arch: expected vits16, vits8, vitb16 or vitl16, got '" + name + "'");
-    };
   }
 
   static int[] parseGrid(String s, String option) {

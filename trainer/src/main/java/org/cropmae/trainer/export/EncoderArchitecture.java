@@ -70,6 +70,21 @@ public record EncoderArchitecture(
     return official(16, 1024, 24, 14);
   }
 
+  /**
+   * One of the official sizes by name: {@code vits16}, {@code vits8}, {@code vitb16}, {@code vitl16}.
+   *
+   * @throws IllegalArgumentException naming the known sizes otherwise
+   */
+  public static EncoderArchitecture named(String name) {
+    return switch (name) {
+      case "vits16" -> vits16();
+      case "vits8" -> vits8();
+      case "vitb16" -> vitb16();
+      case "vitl16" -> vitl16();
+      default -> throw new IllegalArgumentException("unknown architecture '" + name + "' (known: vits16, vits8, vitb16, vitl16)");
+    };
+  }
+
   private static EncoderArchitecture official(int patch, int embed, int depth, int grid) {
     return new EncoderArchitecture(labelOf(patch, embed, depth, embed / OFFICIAL_HEAD_DIM), patch, embed, depth,
         embed / OFFICIAL_HEAD_DIM, 4 * embed, grid, OFFICIAL_LAYER_NORM_EPS);
