@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import org.cropmae.app.cli.BenchCommand;
 import org.cropmae.app.cli.DavisEvalCommand;
+import org.cropmae.app.cli.DebugCommand;
 import org.cropmae.app.cli.EmbedCommand;
 import org.cropmae.app.cli.ImportCommand;
 import org.cropmae.app.cli.PropagateCommand;
@@ -28,18 +29,23 @@ import picocli.CommandLine.Command;
       ImportCommand.class,
       EmbedCommand.class,
       BenchCommand.class,
+      DebugCommand.class,
       CommandLine.HelpCommand.class})
 public final class CropMae {
   /** Exit code for a command that failed on its input. */
   public static final int EXIT_INPUT = 1;
   /** Exit code for an internal error, a bug. */
   public static final int EXIT_INTERNAL = 3;
+  /** Held so that the level set in {@link #main} is not garbage-collected with the logger. */
+  private static final java.util.logging.Logger DJL_LOGGER = java.util.logging.Logger.getLogger("ai.djl");
 
   public static void main(String[] args) {
     // Log records (e.g. which execution provider runs the encoder) as one short line each.
     if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
       System.setProperty("java.util.logging.SimpleFormatter.format", "[%4$s] %5$s%6$s%n");
     }
+    // DJL's start-up chatter (engine, thread counts) is not what a user asked for.
+    DJL_LOGGER.setLevel(java.util.logging.Level.WARNING);
     System.exit(commandLine().execute(args));
   }
 

@@ -178,6 +178,35 @@ public record CropMaeConfig(
   }
 
   /**
+   * The configuration of a checkpoint written by the official trainer (or ours): sizes from the
+   * state dict, decoder heads, mask ratio and loss from its {@code args} namespace when present.
+   *
+   * @param decoderNumHeads overrides {@code args.decoder_num_heads}; required when the checkpoint
+   *     has no {@code args}
+   * @throws IllegalArgumentException when the decoder head count is neither given nor stored
+   */
+  public static CropMaeConfig fromCheckpoint(org.cropmae.trainer.checkpoint.TorchCheckpoint checkpoint,
+      Integer decoderNumHeads) {
+    Map<String, Object> args = checkpoint.hasEntry("args")
+        && checkpoint.entry("args") instanceof org.cropmae.trainer.checkpoint.PickleObject p ? p.fields() : Map.of();
+    Integer heads = decoderNumHeads;
+    if (heads == null && args.get("decoder_num_heads") instanceof Number n) {
+      heads = n.intValue();
+    }
+    if (heads == null) {
+      throw new IllegalArgumentException(checkpoint.file() + ": the checkpoint does not store decoder_num_heads; give it explicitly");
+    }
+    Builder b = inferFromStateDict(checkpoint.stateDictFloat32(), heads);
+    if (args.get("masking_ratio") instanceof Number r) {
+      b.maskRatio(r.doubleValue());
+    }
+    if (args.get("norm_pix_loss") instanceof Boolean norm) {
+      b.normPixLoss(norm);
+    }
+    return b.build();
+  }
+
+  /**
    * The sizes a state dict implies: patch size, image size (from the position-embedding length),
    * encoder and decoder widths, depths, MLP ratio and feed-forward width. Head counts are not stored
    * in a checkpoint: the encoder gets the official {@code embedDim / 64}, the decoder the given
