@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import org.cropmae.app.cli.BenchCommand;
 import org.cropmae.app.cli.DavisEvalCommand;
 import org.cropmae.app.cli.DebugCommand;
+import org.cropmae.app.cli.DemoCommand;
 import org.cropmae.app.cli.EmbedCommand;
 import org.cropmae.app.cli.ImportCommand;
 import org.cropmae.app.cli.PropagateCommand;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Command;
     versionProvider = CropMae.Version.class,
     description = "CropMAE on the JVM: propagate object masks through videos, evaluate, train and export encoders.",
     subcommands = {
+      DemoCommand.class,
       PropagateCommand.class,
       DavisEvalCommand.class,
       ImportCommand.class,

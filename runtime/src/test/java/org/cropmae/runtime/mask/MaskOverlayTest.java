@@ -7,9 +7,9 @@ import org.cropmae.runtime.image.RgbImage;
 import org.junit.jupiter.api.Test;
 
 class MaskOverlayTest {
-  /** A 4x4 grey (100) frame with object 1 in the 2x2 centre... plus one interior pixel in a 5x5 case. */
+  /** A 5x5 grey (100) frame with object 1 in the 3x3 centre: one interior pixel, eight edge pixels. */
   @Test
-  void tintsObjectsOutlinesEdgesAndLeavesBackground() {
+  void tintsObjectsOutlinesEdgesAndDimsBackground() {
     int w = 5, h = 5;
     byte[] rgb = new byte[w * h * 3];
     java.util.Arrays.fill(rgb, (byte) 100);
@@ -20,8 +20,8 @@ class MaskOverlayTest {
       }
     }
     RgbImage out = MaskOverlay.draw(new RgbImage(w, h, rgb), new IndexMask(h, w, idx, Palette.DAVIS), 0.5f);
-    // Background untouched.
-    assertEquals(100, out.sample(0, 0, 0));
+    // Background dimmed: 100 * 0.6.
+    assertEquals(60, out.sample(0, 0, 0));
     // Edge of the object (1,1): solid DAVIS colour 1 = (128, 0, 0).
     assertEquals(128, out.sample(1, 1, 0));
     assertEquals(0, out.sample(1, 1, 1));
