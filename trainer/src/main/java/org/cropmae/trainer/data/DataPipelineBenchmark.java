@@ -2,6 +2,8 @@ package org.cropmae.trainer.data;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,6 +27,9 @@ import org.cropmae.runtime.io.AtomicFiles;
  */
 public final class DataPipelineBenchmark {
   private DataPipelineBenchmark() {}
+
+  /** Per-pixel noise amplitude of the synthetic images: about 110 KB per 500x375 JPEG at quality 90. */
+  private static final int NOISE = 40;
 
   /**
    * What to measure.
@@ -61,27 +66,32 @@ public final class DataPipelineBenchmark {
    * The measurements.
    *
    * @param meanJpegBytes average file size, bytes
-   * @param decodeMs median per-image decode time on one thread, milliseconds
-   * @param viewsMs median per-image time to draw both crops and resize them, milliseconds
-   * @param normalizeMs median per-image time to flip and normalise both views, milliseconds
+   * @param decodeMs median per-image CPU time of the decode ({@link ImageFolderDataset#read}) on
+   *     one thread, milliseconds
+   * @param viewsMs median per-image CPU time to draw both crops and resize them, milliseconds
+   * @param normalizeMs median per-image CPU time to flip and normalise both views, milliseconds
    * @param workers the worker counts of the end-to-end runs
-   * @param imagesPerSecond end-to-end throughput of each run, images per second
-   * @param imagesPerSecondPerCore {@code imagesPerSecond / min(workers, cores)}
+   * @param imagesPerSecond end-to-end throughput of each run (wall clock), images per second
+   * @param imagesPerSecondPerCore {@code imagesPerSecond / min(workers, cores)}; lower than the
+   *     CPU figure when other processes share the cores
+   * @param imagesPerCpuSecond images per second of process CPU time (all threads, GC and JIT
+   *     included), i.e. the throughput of one fully available core; -1 when unknown
    * @param cores available processors
    */
   public record Result(
       int images, int width, int height, float quality, int inputSize, String strategy, double meanJpegBytes,
       double decodeMs, double viewsMs, double normalizeMs, int[] workers, double[] imagesPerSecond,
-      double[] imagesPerSecondPerCore, int cores) {
+      double[] imagesPerSecondPerCore, double[] imagesPerCpuSecond, int cores) {
 
     /** One JSON object, keys as the component names. */
     public String toJson() {
       return String.format(Locale.ROOT,
           "{\"images\":%d,\"width\":%d,\"height\":%d,\"quality\":%.2f,\"inputSize\":%d,\"strategy\":\"%s\","
               + "\"meanJpegBytes\":%.0f,\"decodeMs\":%.3f,\"viewsMs\":%.3f,\"normalizeMs\":%.3f,\"workers\":%s,"
-              + "\"imagesPerSecond\":%s,\"imagesPerSecondPerCore\":%s,\"cores\":%d}",
+              + "\"imagesPerSecond\":%s,\"imagesPerSecondPerCore\":%s,\"imagesPerCpuSecond\":%s,\"cores\":%d}",
           images, width, height, quality, inputSize, strategy, meanJpegBytes, decodeMs, viewsMs, normalizeMs,
-          Arrays.toString(workers).replace(" ", ""), json(imagesPerSecond), json(imagesPerSecondPerCore), cores);
+          Arrays.toString(workers).replace(" ", ""), json(imagesPerSecond), json(imagesPerSecondPerCore),
+          json(imagesPerCpuSecond), cores);
     }
 
     private static String json(double[] values) {
@@ -106,7 +116,9 @@ public final class DataPipelineBenchmark {
     ImageFolderDataset dataset = ImageFolderDataset.scan(workDir);
     ViewSampler sampler = new ViewSampler(config.views());
 
-    // Stages on one thread: a warm-up pass, then the timed passes, per-image times kept.
+    // Stages on one thread, timed in thread CPU time (robust to other processes on the machine):
+    // a warm-up pass, then the timed passes, per-image times kept.
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     int n = dataset.size();
     double[] decode = new double[n * config.passes()];
     double[] views = new double[decode.length];
@@ -114,14 +126,14 @@ public final class DataPipelineBenchmark {
     float[] out = new float[2 * sampler.floatsPerView()];
     for (int pass = -1; pass < config.passes(); pass++) {
       for (int i = 0; i < n; i++) {
-        long t0 = System.nanoTime();
+        long t0 = threads.getCurrentThreadCpuTime();
         RgbImage image = dataset.read(i);
-        long t1 = System.nanoTime();
+        long t1 = threads.getCurrentThreadCpuTime();
         ViewPair pair = sampler.sampleViews(image, rng);
-        long t2 = System.nanoTime();
+        long t2 = threads.getCurrentThreadCpuTime();
         sampler.normalize(pair.first(), out, 0);
         sampler.normalize(pair.second(), out, sampler.floatsPerView());
-        long t3 = System.nanoTime();
+        long t3 = threads.getCurrentThreadCpuTime();
         if (pass >= 0) {
           decode[pass * n + i] = (t1 - t0) / 1e6;
           views[pass * n + i] = (t2 - t1) / 1e6;
@@ -134,23 +146,33 @@ public final class DataPipelineBenchmark {
     int[] workers = config.workerCounts();
     double[] perSecond = new double[workers.length];
     double[] perCore = new double[workers.length];
+    double[] perCpuSecond = new double[workers.length];
     for (int w = 0; w < workers.length; w++) {
       try (TrainingBatches batches = TrainingBatches.builder(dataset, config.views()).batchSize(config.batchSize())
           .workers(workers[w]).prefetchBatches(2).seed(1).build()) {
         drain(batches, -1);
         long t0 = System.nanoTime();
+        long cpu0 = processCpuNanos();
         int images = 0;
         for (int e = 0; e < config.passes(); e++) {
           images += drain(batches, e);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
+        long cpu1 = processCpuNanos();
         perSecond[w] = images / seconds;
         perCore[w] = perSecond[w] / Math.max(1, Math.min(workers[w], cores));
+        perCpuSecond[w] = cpu0 < 0 || cpu1 <= cpu0 ? -1 : images / ((cpu1 - cpu0) / 1e9);
       }
     }
     return new Result(config.images(), config.width(), config.height(), config.quality(), config.views().inputSize(),
         config.views().strategy().referenceName(), (double) bytes / config.images(), median(decode), median(views),
-        median(normalize), workers, perSecond, perCore, cores);
+        median(normalize), workers, perSecond, perCore, perCpuSecond, cores);
+  }
+
+  /** CPU time of the whole process (all threads, GC and JIT included), or -1 when unknown. */
+  private static long processCpuNanos() {
+    return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime() : -1;
   }
 
   /** Consumes one epoch (epoch -1 is the warm-up, run as epoch 1000); returns the images seen. */
@@ -172,8 +194,8 @@ public final class DataPipelineBenchmark {
 
   /**
    * A photo-like test image: a few random low-frequency colour waves, edges of random rectangles
-   * and per-pixel noise, so that JPEG files have realistic entropy (about 100 KB at 500x375,
-   * quality 90, like ImageNet's training JPEGs).
+   * and per-pixel noise, so that JPEG files have realistic entropy (about 110 KB at 500x375,
+   * quality 90, ImageNet's average training JPEG size).
    */
   public static BufferedImage syntheticImage(int width, int height, SplittableRandom rng) {
     BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
@@ -201,7 +223,7 @@ public final class DataPipelineBenchmark {
           double[] w = waves[ch];
           double v = 128 + 60 * Math.sin(x * 0.05 * (0.2 + w[0]) + y * 0.05 * (0.2 + w[1]) + 6 * w[2])
               + 40 * Math.sin(x * 0.013 * (0.5 + w[3]) - y * 0.02 * (0.5 + w[4]) + 6 * w[5]);
-          c[ch] = (int) v + rng.nextInt(25) - 12;
+          c[ch] = (int) v + rng.nextInt(NOISE * 2 + 1) - NOISE;
         }
         for (int[] r : rects) {
           if (x >= r[0] && x < r[0] + r[2] && y >= r[1] && y < r[1] + r[3]) {
