@@ -1,5 +1,7 @@
 package org.cropmae.trainer.data;
 
+import java.util.Arrays;
+
 /**
  * One training batch: {@code B} images, two normalised views each.
  *
@@ -16,7 +18,7 @@ public record Batch(int epoch, int index, float[] data, int[] shape, int[] image
   public Batch {
     if (shape.length != 5 || shape[1] != 2 || shape[2] != 3 || imageIndices.length != shape[0]
         || (long) shape[0] * shape[1] * shape[2] * shape[3] * shape[4] != data.length) {
-      throw new IllegalArgumentException("batch: shape " + java.util.Arrays.toString(shape) + " does not fit "
+      throw new IllegalArgumentException("batch: shape " + Arrays.toString(shape) + " does not fit "
           + data.length + " values and " + imageIndices.length + " indices");
     }
   }
