@@ -1,5 +1,7 @@
 package org.cropmae.trainer.export;
 
+import org.cropmae.trainer.TestFixtures;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,7 +30,7 @@ class OnnxEncoderExporterTest {
 
   @Test
   void infersReferenceArchitecture() throws IOException {
-    EncoderArchitecture a = EncoderArchitecture.infer(StateDictSource.REFERENCE.load());
+    EncoderArchitecture a = EncoderArchitecture.infer(TestFixtures.referenceStateDict());
     assertEquals(new EncoderArchitecture("vit-p16-embed128-depth3-heads2", 16, 128, 3, 2, 512, 14, 1e-6), a);
   }
 

@@ -1,5 +1,7 @@
 package org.cropmae.trainer.export;
 
+import org.cropmae.trainer.TestFixtures;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,7 +30,7 @@ class OnnxEncoderParityTest {
 
   @BeforeAll
   static void export() throws IOException {
-    Map<String, NpyArray> sd = StateDictSource.REFERENCE.load();
+    Map<String, NpyArray> sd = TestFixtures.referenceStateDict();
     model = dir.resolve("encoder.onnx");
     OnnxEncoderExporter.export(sd, EncoderArchitecture.infer(sd), model, Map.of());
   }
@@ -36,8 +38,8 @@ class OnnxEncoderParityTest {
   @ParameterizedTest(name = "{0} with {1} optimizations")
   @CsvSource({"224x224,ALL", "320x480,ALL", "224x224,DISABLED", "320x480,DISABLED", "320x480,EXTENDED"})
   void matchesOfficialEncoder(String size, EncoderOptions.OptimizationLevel level) throws IOException {
-    NpyArray input = StateDictSource.TestResources.npy("reference/encoder_input_" + size + ".npy");
-    float[] expected = StateDictSource.TestResources.npy("reference/encoder_output_" + size + ".npy").toFloatArray();
+    NpyArray input = TestFixtures.npy("reference/encoder_input_" + size + ".npy");
+    float[] expected = TestFixtures.npy("reference/encoder_output_" + size + ".npy").toFloatArray();
     int h = input.dim(2);
     int w = input.dim(3);
     EncoderOptions options = EncoderOptions.defaults()
@@ -52,8 +54,8 @@ class OnnxEncoderParityTest {
 
   @Test
   void batchOfTwoMatchesPerImage() throws IOException {
-    NpyArray input = StateDictSource.TestResources.npy("reference/encoder_input_320x480.npy");
-    float[] expected = StateDictSource.TestResources.npy("reference/encoder_output_320x480.npy").toFloatArray();
+    NpyArray input = TestFixtures.npy("reference/encoder_input_320x480.npy");
+    float[] expected = TestFixtures.npy("reference/encoder_output_320x480.npy").toFloatArray();
     float[] one = input.toFloatArray();
     float[] two = new float[2 * one.length];
     System.arraycopy(one, 0, two, 0, one.length);

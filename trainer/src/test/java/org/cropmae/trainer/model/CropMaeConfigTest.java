@@ -1,5 +1,7 @@
 package org.cropmae.trainer.model;
 
+import org.cropmae.trainer.TestFixtures;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -45,7 +47,7 @@ class CropMaeConfigTest {
 
   @Test
   void tinyLayoutIsTheReferenceCheckpoint() throws IOException {
-    Map<String, NpyArray> sd = Fixtures.StateDictSource.REFERENCE.load();
+    Map<String, NpyArray> sd = TestFixtures.referenceStateDict();
     Map<String, int[]> shapes = CropMaeConfig.tiny().stateDictShapes();
     assertEquals(sd.keySet(), shapes.keySet());
     for (var e : shapes.entrySet()) {
@@ -56,7 +58,7 @@ class CropMaeConfigTest {
 
   @Test
   void inferredFromTheReferenceCheckpoint() throws IOException {
-    Map<String, NpyArray> sd = Fixtures.StateDictSource.REFERENCE.load();
+    Map<String, NpyArray> sd = TestFixtures.referenceStateDict();
     assertEquals(CropMaeConfig.tiny(), CropMaeConfig.inferFromStateDict(sd, 4).build());
   }
 

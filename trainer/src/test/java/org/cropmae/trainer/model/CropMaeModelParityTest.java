@@ -1,5 +1,7 @@
 package org.cropmae.trainer.model;
 
+import org.cropmae.trainer.TestFixtures;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,7 +44,7 @@ class CropMaeModelParityTest {
 
   @BeforeAll
   static void runOnce() throws IOException {
-    stateDict = Fixtures.StateDictSource.REFERENCE.load();
+    stateDict = TestFixtures.referenceStateDict();
     views = Fixtures.npy("reference/train_views.npy");
     noise = Fixtures.npy("reference/train_noise.npy");
     expected = Fixtures.text("reference/train_expected.json");

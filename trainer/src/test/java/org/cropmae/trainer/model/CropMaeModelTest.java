@@ -1,5 +1,7 @@
 package org.cropmae.trainer.model;
 
+import org.cropmae.trainer.TestFixtures;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,7 +38,7 @@ class CropMaeModelTest {
 
   @BeforeAll
   static void load() throws IOException {
-    reference = Fixtures.StateDictSource.REFERENCE.load();
+    reference = TestFixtures.referenceStateDict();
     views = Fixtures.npy("reference/train_views.npy");
     noise = Fixtures.npy("reference/train_noise.npy");
   }

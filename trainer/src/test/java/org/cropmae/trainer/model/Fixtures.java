@@ -1,5 +1,7 @@
 package org.cropmae.trainer.model;
 
+import org.cropmae.trainer.TestFixtures;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -19,14 +21,6 @@ import org.cropmae.trainer.checkpoint.TorchCheckpoint;
 final class Fixtures {
   private Fixtures() {}
 
-  /** Where the tests get the weights of the reference {@code checkpoint.pth}: our safe reader. */
-  @FunctionalInterface
-  interface StateDictSource {
-    Map<String, NpyArray> load() throws IOException;
-
-    StateDictSource REFERENCE = () -> TorchCheckpoint.read(path("reference/checkpoint.pth")).stateDict();
-  }
-
   static NpyArray npy(String resource) throws IOException {
     return Npy.read(path(resource));
   }
@@ -45,14 +39,6 @@ final class Fixtures {
   }
 
   static Path path(String resource) {
-    var url = Fixtures.class.getClassLoader().getResource(resource);
-    if (url == null) {
-      throw new UncheckedIOException(new IOException("test resource " + resource + " not found"));
-    }
-    try {
-      return Path.of(url.toURI());
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
+    return TestFixtures.path(resource);
   }
 }
