@@ -3,19 +3,13 @@ package org.cropmae.trainer.model;
 import org.cropmae.trainer.TestFixtures;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.cropmae.runtime.io.Npy;
 import org.cropmae.runtime.io.NpyArray;
-import org.cropmae.trainer.checkpoint.TorchCheckpoint;
 
 /** The reference fixtures (computed by the official code) as test resources. */
 final class Fixtures {
