@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Objects;
@@ -15,8 +16,7 @@ import org.cropmae.runtime.io.Sha256;
 
 /**
  * The encoders known by name, from the manifest {@value #MANIFEST} on the classpath (the
- * {@code cropmae-onnx-models} jar provides it), or from a manifest and model files shipped some
- * other way (Android assets: {@link #of}).
+ * {@code cropmae-onnx-models} jar provides it).
  *
  * <p>{@link #resolve} turns a name into a file ONNX Runtime can open: a bundled model is copied
  * once into the cache folder and its SHA-256 checked against the manifest every time it is
@@ -28,24 +28,15 @@ public final class ModelRegistry {
   private static final String RESOURCE_DIR = "/org/cropmae/models/";
 
   private final Manifest manifest;
-  private final BundledFiles files;
-  private final String location;
+  private final Class<?> loader;
   private final Path cacheDir;
-
-  /** Opens the files that ship next to a manifest (the bundled models). */
-  @FunctionalInterface
-  public interface BundledFiles {
-    /** The file named {@code fileName} (as the manifest's {@code file} field gives it), or {@code null} when absent. */
-    InputStream open(String fileName) throws IOException;
-  }
 
   @JsonIgnoreProperties(ignoreUnknown = true)
   record Manifest(@JsonProperty("default") String defaultModel, @JsonProperty("models") List<ModelEntry> models) {}
 
-  private ModelRegistry(Manifest manifest, BundledFiles files, String location, Path cacheDir) {
+  private ModelRegistry(Manifest manifest, Class<?> loader, Path cacheDir) {
     this.manifest = manifest;
-    this.files = files;
-    this.location = location;
+    this.loader = loader;
     this.cacheDir = cacheDir;
   }
 
@@ -64,25 +55,12 @@ public final class ModelRegistry {
       if (in == null) {
         throw new IOException("model registry: " + MANIFEST + " is not on the classpath (add the cropmae-onnx-models jar)");
       }
-      return of(in, RESOURCE_DIR, name -> ModelRegistry.class.getResourceAsStream(RESOURCE_DIR + name), cacheDir);
+      Manifest m = new ObjectMapper().readValue(in, Manifest.class);
+      if (m.models() == null || m.models().isEmpty()) {
+        throw new IOException("model registry: " + MANIFEST + " lists no models");
+      }
+      return new ModelRegistry(m, ModelRegistry.class, cacheDir);
     }
-  }
-
-  /**
-   * The registry of a manifest read from {@code manifest}, its bundled models opened with
-   * {@code files} (on Android: the app's assets, which are not files ONNX Runtime can open, hence
-   * the copy into {@code cacheDir} that {@link #resolve} makes and verifies).
-   *
-   * @param location where the manifest and models come from, as a prefix for messages (e.g. {@code "assets/models/"})
-   * @throws IOException when the manifest is malformed or lists no models
-   */
-  public static ModelRegistry of(InputStream manifest, String location, BundledFiles files, Path cacheDir)
-      throws IOException {
-    Manifest m = new ObjectMapper().readValue(manifest, Manifest.class);
-    if (m.models() == null || m.models().isEmpty()) {
-      throw new IOException("model registry: " + location + "manifest.json lists no models");
-    }
-    return new ModelRegistry(m, Objects.requireNonNull(files, "files"), location, Objects.requireNonNull(cacheDir, "cacheDir"));
   }
 
   /** {@code $CROPMAE_CACHE/models} when set, else {@code ~/.cache/cropmae/models}. */
@@ -138,18 +116,15 @@ public final class ModelRegistry {
     if (Files.isRegularFile(target) && Sha256.of(target).equals(e.sha256())) {
       return target;
     }
-    String resource = location + e.file();
+    String resource = RESOURCE_DIR + e.file();
     MessageDigest md = Sha256.newDigest();
-    try (InputStream in = files.open(e.file())) {
+    try (InputStream in = loader.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IOException("model '" + e.name() + "': " + resource + " is listed in the manifest but missing");
+        throw new IOException("model '" + e.name() + "': " + resource + " is listed in the manifest but missing from the classpath");
       }
       AtomicFiles.write(target, out -> {
-        // A plain copy loop rather than InputStream.transferTo, which Android has only from API 33.
-        byte[] buffer = new byte[1 << 16];
-        for (int n; (n = in.read(buffer)) >= 0; ) {
-          md.update(buffer, 0, n);
-          out.write(buffer, 0, n);
+        try (DigestInputStream din = new DigestInputStream(in, md)) {
+          din.transferTo(out);
         }
         String got = Sha256.hex(md);
         if (!got.equals(e.sha256())) {
