@@ -62,4 +62,23 @@ public record FitCenter(int imageWidth, int imageHeight, int viewWidth, int view
   public float toImageLength(float viewPixels) {
     return viewPixels / scale();
   }
+
+  /**
+   * The size {@code width x height} scaled down, aspect kept, so that its longer side is at most
+   * {@code maxSide} (sides rounded to the nearest pixel, at least 1); unchanged when already small enough.
+   *
+   * @return {@code {width, height}}
+   * @throws IllegalArgumentException when a size is not positive
+   */
+  public static int[] shrinkToFit(int width, int height, int maxSide) {
+    if (width <= 0 || height <= 0 || maxSide <= 0) {
+      throw new IllegalArgumentException("sizes must be positive, got " + width + "x" + height + " and maxSide " + maxSide);
+    }
+    int longer = Math.max(width, height);
+    if (longer <= maxSide) {
+      return new int[] {width, height};
+    }
+    double s = (double) maxSide / longer;
+    return new int[] {Math.max(1, (int) Math.round(width * s)), Math.max(1, (int) Math.round(height * s))};
+  }
 }

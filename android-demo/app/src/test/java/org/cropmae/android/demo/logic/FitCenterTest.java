@@ -36,4 +36,14 @@ class FitCenterTest {
     assertEquals("view size must be positive, got 10x0",
         assertThrows(IllegalArgumentException.class, () -> new FitCenter(5, 5, 10, 0)).getMessage());
   }
+
+  @Test
+  void shrinkToFitKeepsTheAspect() {
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {640, 360}, FitCenter.shrinkToFit(1920, 1080, 640));
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {360, 640}, FitCenter.shrinkToFit(1080, 1920, 640));
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {480, 320}, FitCenter.shrinkToFit(480, 320, 640), "small enough");
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {640, 1}, FitCenter.shrinkToFit(3000, 2, 640), "never 0");
+    assertEquals("sizes must be positive, got 0x5 and maxSide 640",
+        assertThrows(IllegalArgumentException.class, () -> FitCenter.shrinkToFit(0, 5, 640)).getMessage());
+  }
 }
