@@ -68,20 +68,20 @@ public final class R {
     public static final int frame_seek = 0x7f050008;
     public static final int frame_view = 0x7f050009;
     public static final int object_swatches = 0x7f05000a;
-    public static final int open_button = 0x7f05000b;
-    public static final int play_button = 0x7f05000c;
-    public static final int player_row = 0x7f05000d;
-    public static final int progress = 0x7f05000e;
-    public static final int provider_spinner = 0x7f05000f;
-    public static final int record_button = 0x7f050010;
-    public static final int resolution_spinner = 0x7f050011;
-    public static final int run_button = 0x7f050012;
-    public static final int run_row = 0x7f050013;
-    public static final int sampling_spinner = 0x7f050014;
-    public static final int settings_row = 0x7f050015;
-    public static final int source_row = 0x7f050016;
-    public static final int status_text = 0x7f050017;
-    public static final int tools_row = 0x7f050018;
+    public static final int objects_row = 0x7f05000b;
+    public static final int open_button = 0x7f05000c;
+    public static final int play_button = 0x7f05000d;
+    public static final int player_row = 0x7f05000e;
+    public static final int progress = 0x7f05000f;
+    public static final int provider_spinner = 0x7f050010;
+    public static final int record_button = 0x7f050011;
+    public static final int resolution_spinner = 0x7f050012;
+    public static final int run_button = 0x7f050013;
+    public static final int run_row = 0x7f050014;
+    public static final int sampling_spinner = 0x7f050015;
+    public static final int settings_row = 0x7f050016;
+    public static final int source_row = 0x7f050017;
+    public static final int status_text = 0x7f050018;
     public static final int undo_button = 0x7f050019;
   }
 
