@@ -364,7 +364,8 @@ public final class MainActivity extends Activity {
           backToPainting();
           status.setText(R.string.status_cancelled);
         });
-      } catch (IOException | RuntimeException e) {
+      } catch (IOException | RuntimeException | LinkageError e) {
+        // LinkageError: ONNX Runtime's native library failed to load (e.g. an ABI the AAR lacks).
         ui.post(() -> fail(getString(R.string.error_run, firstLine(e))));
       }
     });
@@ -541,7 +542,7 @@ public final class MainActivity extends Activity {
   }
 
   /** The first line of an exception's message (runtime messages are one line; native ones may not be). */
-  private static String firstLine(Exception e) {
+  private static String firstLine(Throwable e) {
     String m = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     int nl = m.indexOf('\n');
     return nl < 0 ? m : m.substring(0, nl);
