@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -186,7 +187,7 @@ public final class OnnxEncoder implements AutoCloseable {
     Map<String, String> meta = session.getMetadata().getCustomMetadata();
     for (String key : EncoderContract.REQUIRED_METADATA) {
       if (!meta.containsKey(key)) {
-        throw new IOException(notEncoder + "metadata key '" + key + "', found keys " + meta.keySet().stream().sorted().toList() + ")");
+        throw new IOException(notEncoder + "metadata key '" + key + "', found keys " + new TreeSet<>(meta.keySet()) + ")");
       }
     }
     int patch = positiveInt(model, meta, EncoderContract.PATCH_SIZE);

@@ -1,92 +1,66 @@
 package org.cropmae.android.demo.check;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.cropmae.android.demo.R;
+import org.cropmae.runtime.onnx.OnnxEncoder;
 import org.junit.jupiter.api.Test;
 
 /**
- * What the app's compiled classes may refer to, read from their constant pools (where every class a
- * class uses is named): the logic package nothing of Android, so that it stays testable on the JVM;
- * no class anything Android lacks or the app does not ship.
+ * What the app's compiled classes, and the runtime classes they reach, may refer to, read from the
+ * constant pools ({@link ClassFiles}): the logic package nothing of Android, so that it stays
+ * testable on the JVM; nothing the app's minimum Android version (7.0, API 24) lacks.
  */
 class ClassReferencesTest {
-  /** Not on Android (AWT, ImageIO, Swing, System.Logger, HexFormat before API 34) or not shipped (Jackson). */
-  private static final List<String> NOWHERE = List.of("java/awt/", "javax/imageio/", "javax/swing/",
-      "java/lang/System$Logger", "java/util/HexFormat", "com/fasterxml/");
+  private static final String APP = "org/cropmae/android/demo/";
 
-  /** Each compiled class of the app with the strings of its constant pool. */
-  private static TreeMap<String, List<String>> constantPools() throws IOException, URISyntaxException {
-    Path classes = Path.of(R.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    TreeMap<String, List<String>> out = new TreeMap<>();
-    try (Stream<Path> files = Files.walk(classes)) {
-      for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".class"))::iterator) {
-        out.put(classes.relativize(f).toString().replace('\\', '/'), utf8Constants(Files.readAllBytes(f)));
-      }
-    }
-    return out;
-  }
+  /** Packages Android does not have (AWT, ImageIO, Swing) or the app does not ship (Jackson). */
+  private static final List<String> NO_PACKAGES = List.of("java/awt/", "javax/imageio/", "javax/swing/", "com/fasterxml/");
 
-  /** The UTF-8 entries of a class file's constant pool (JVMS 4.4): class names, descriptors, names. */
-  private static List<String> utf8Constants(byte[] classFile) throws IOException {
-    DataInputStream in = new DataInputStream(new ByteArrayInputStream(classFile));
-    in.skipBytes(8); // magic, minor and major version
-    int count = in.readUnsignedShort();
-    List<String> out = new ArrayList<>();
-    for (int i = 1; i < count; i++) {
-      int tag = in.readUnsignedByte();
-      switch (tag) {
-        case 1 -> out.add(in.readUTF());
-        case 7, 8, 16, 19, 20 -> in.skipBytes(2);
-        case 15 -> in.skipBytes(3);
-        case 3, 4, 9, 10, 11, 12, 17, 18 -> in.skipBytes(4);
-        case 5, 6 -> {
-          in.skipBytes(8);
-          i++; // longs and doubles take two slots
-        }
-        default -> throw new IOException("unknown constant pool tag " + tag);
-      }
-    }
-    return out;
-  }
+  /**
+   * Java APIs newer than API 24 that D8 (8.7, as in AGP 8.7) leaves as plain calls at
+   * {@code --min-api 24}, so they fail with NoSuchMethodError/NoClassDefFoundError on older
+   * devices. Measured on the dex of tools/assemble-check.sh: D8 does rewrite String.strip/isBlank/
+   * repeat, List/Set/Map.of and copyOf, Optional.orElseThrow for API 24, so those are allowed;
+   * java.nio.file and java.time are covered by the app's core library desugaring.
+   */
+  private static final Map<String, String> NO_MEMBERS = new TreeMap<>(Map.of(
+      "java/io/ByteArrayOutputStream.writeBytes:", "Android 13 (API 33)",
+      ".transferTo:(Ljava/io/OutputStream;)J", "Android 13 (API 33)",
+      "java/io/InputStream.readAllBytes:", "Android 13 (API 33)",
+      "java/io/OutputStream.nullOutputStream:", "Android 13 (API 33)",
+      "java/util/stream/Stream.toList:", "Android 14 (API 34)",
+      "java/util/HexFormat.", "Android 14 (API 34)",
+      "java/lang/System.getLogger:", "no Android version"));
 
-  /** Whether a constant names a class of {@code pkg} (e.g. {@code "android/"}), as a class or inside a descriptor. */
-  private static boolean refersTo(List<String> constants, String pkg) {
-    for (String c : constants) {
-      if (c.startsWith(pkg) || c.contains("L" + pkg)) {
-        return true;
-      }
-    }
-    return false;
+  private static Map<String, ClassFiles.ClassInfo> appAndRuntime() throws IOException, URISyntaxException {
+    Map<String, ClassFiles.ClassInfo> all = new TreeMap<>(ClassFiles.readFolder(ClassFiles.locationOf(R.class)));
+    all.putAll(ClassFiles.readFolder(ClassFiles.locationOf(OnnxEncoder.class)));
+    return all;
   }
 
   @Test
-  void logicUsesNoAndroidClassAndNoClassUsesWhatAndroidLacks() throws IOException, URISyntaxException {
-    TreeMap<String, List<String>> pools = constantPools();
+  void logicUsesNoAndroidClassAndNothingUsesAMissingPackage() throws IOException, URISyntaxException {
+    Map<String, ClassFiles.ClassInfo> app = ClassFiles.readFolder(ClassFiles.locationOf(R.class));
     List<String> offenders = new ArrayList<>();
     int logic = 0;
-    for (var e : pools.entrySet()) {
-      if (e.getKey().startsWith("org/cropmae/android/demo/logic/")) {
+    for (ClassFiles.ClassInfo c : app.values()) {
+      if (c.name().startsWith(APP + "logic/")) {
         logic++;
-        if (refersTo(e.getValue(), "android/")) {
-          offenders.add(e.getKey() + " uses android.*");
-        }
+        c.classes().stream().filter(n -> n.startsWith("android/")).findFirst()
+            .ifPresent(n -> offenders.add(c.name() + " uses " + n));
       }
-      for (String api : NOWHERE) {
-        if (refersTo(e.getValue(), api)) {
-          offenders.add(e.getKey() + " uses " + api);
-        }
+      for (String pkg : NO_PACKAGES) {
+        c.classes().stream().filter(n -> n.startsWith(pkg)).findFirst()
+            .ifPresent(n -> offenders.add(c.name() + " uses " + n));
       }
     }
     assertTrue(logic >= 10, "expected the logic classes, found " + logic);
@@ -94,12 +68,37 @@ class ClassReferencesTest {
   }
 
   @Test
-  void theScanSeesAndroidReferences() throws IOException, URISyntaxException {
-    // Otherwise the test above proves nothing.
-    TreeMap<String, List<String>> pools = constantPools();
-    assertTrue(refersTo(pools.get("org/cropmae/android/demo/MainActivity.class"), "android/"));
-    assertTrue(refersTo(pools.get("org/cropmae/android/demo/logic/ArgbImages.class"), "org/cropmae/runtime/"));
-    assertTrue(!refersTo(pools.get("org/cropmae/android/demo/logic/ArgbImages.class"), "android/"),
-        "the app's own package name (org/cropmae/android/) is not mistaken for android.*");
+  void nothingTheAppReachesCallsAJavaApiItsAndroidVersionsLack() throws IOException, URISyntaxException {
+    Map<String, ClassFiles.ClassInfo> reachable = ClassFiles.reachable(appAndRuntime(), APP);
+    assertTrue(reachable.containsKey("org/cropmae/runtime/video/MaskPropagator"), "the runtime is reached");
+    List<String> offenders = new ArrayList<>();
+    for (ClassFiles.ClassInfo c : reachable.values()) {
+      for (String member : c.members()) {
+        NO_MEMBERS.forEach((api, since) -> {
+          if (member.contains(api)) {
+            offenders.add(c.name() + " calls " + member + " (" + since + ")");
+          }
+        });
+        c.classes().stream().filter(n -> n.startsWith("java/awt/") || n.startsWith("javax/imageio/"))
+            .forEach(n -> offenders.add(c.name() + " uses " + n));
+      }
+    }
+    assertEquals(List.of(), offenders);
+  }
+
+  @Test
+  void theScansSeeWhatTheyLookFor() throws IOException, URISyntaxException {
+    // Otherwise the tests above prove nothing.
+    Map<String, ClassFiles.ClassInfo> all = appAndRuntime();
+    assertTrue(all.get(APP + "MainActivity").classes().contains("android/app/Activity"));
+    assertFalse(all.get(APP + "logic/ArgbImages").classes().stream().anyMatch(n -> n.startsWith("android/")),
+        "the app's own package (org/cropmae/android/) is not mistaken for android.*");
+    // A runtime class outside the app's reach that does call a listed API: the desktop image files.
+    assertTrue(all.get("org/cropmae/runtime/io/desktop/ImageFiles").classes().stream().anyMatch(n -> n.startsWith("javax/imageio/")));
+    assertFalse(ClassFiles.reachable(all, APP).containsKey("org/cropmae/runtime/io/desktop/ImageFiles"),
+        "desktop classes are not on the app's path");
+    assertTrue(all.get(APP + "logic/ArgbImages").members().contains(
+        "org/cropmae/runtime/mask/MaskOverlay.draw:(Lorg/cropmae/runtime/image/RgbImage;Lorg/cropmae/runtime/mask/IndexMask;F)"
+            + "Lorg/cropmae/runtime/image/RgbImage;"), "member references are read");
   }
 }
