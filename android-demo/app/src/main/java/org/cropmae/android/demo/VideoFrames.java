@@ -10,9 +10,11 @@ import android.media.MediaMetadataRetriever;
 import android.net.Uri;
 import android.os.Build;
 import android.provider.OpenableColumns;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.cropmae.android.demo.logic.ArgbImages;
@@ -101,7 +103,7 @@ final class VideoFrames {
       if (frames.isEmpty()) {
         throw new IOException(name + ": no frame could be decoded");
       }
-      long[] kept = java.util.Arrays.copyOf(times, frames.size());
+      long[] kept = Arrays.copyOf(times, frames.size());
       return new Clip(name, frames, kept, null);
     } catch (RuntimeException e) {
       // setDataSource and the frame getters report unreadable media as IllegalArgumentException/RuntimeException.
@@ -122,7 +124,7 @@ final class VideoFrames {
     if (names == null || names.length == 0) {
       throw new IOException("assets/" + DEMO_DIR + "/frames is empty");
     }
-    java.util.Arrays.sort(names);
+    Arrays.sort(names);
     List<RgbImage> frames = new ArrayList<>(names.length);
     long[] times = new long[names.length];
     for (int k = 0; k < names.length; k++) {
@@ -179,7 +181,7 @@ final class VideoFrames {
   }
 
   private static byte[] readAll(InputStream in) throws IOException {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
     byte[] buffer = new byte[1 << 14];
     for (int n; (n = in.read(buffer)) >= 0; ) {
       out.write(buffer, 0, n);
