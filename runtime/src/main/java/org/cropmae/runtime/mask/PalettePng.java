@@ -83,7 +83,8 @@ public final class PalettePng {
   public static byte[] encode(IndexMask mask) {
     int w = mask.width(), h = mask.height();
     ByteArrayOutputStream out = new ByteArrayOutputStream(1024 + w * h / 8);
-    out.writeBytes(SIGNATURE);
+    // write(b, 0, n) rather than writeBytes(b) throughout: Android has writeBytes only from API 33.
+    out.write(SIGNATURE, 0, SIGNATURE.length);
     byte[] ihdr = new byte[13];
     putInt(ihdr, 0, w);
     putInt(ihdr, 4, h);
@@ -125,9 +126,9 @@ public final class PalettePng {
     crc.update(data);
     byte[] tail = new byte[4];
     putInt(tail, 0, (int) crc.getValue());
-    out.writeBytes(head);
-    out.writeBytes(data);
-    out.writeBytes(tail);
+    out.write(head, 0, head.length);
+    out.write(data, 0, data.length);
+    out.write(tail, 0, tail.length);
   }
 
   private static void putInt(byte[] b, int off, int v) {

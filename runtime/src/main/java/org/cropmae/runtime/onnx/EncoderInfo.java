@@ -15,7 +15,7 @@ import java.util.Map;
  * @param mean per-channel RGB mean (3 values, [0, 1] pixel units) the input must be normalised with
  * @param std per-channel RGB standard deviation (3 values)
  * @param metadata all {@code metadata_props} of the model
- * @param executionProvider the execution provider the session uses ({@code CPU} or {@code CUDA})
+ * @param executionProvider the execution provider the session uses ({@code CPU}, {@code CUDA}, {@code NNAPI} or {@code XNNPACK})
  */
 public record EncoderInfo(
     Path source,

@@ -36,7 +36,19 @@ public record EncoderOptions(
     /** Always the CPU. */
     CPU,
     /** CUDA or an error: never silently falls back. */
-    CUDA
+    CUDA,
+    /**
+     * Android's Neural Networks API (Android 8.1+, the {@code onnxruntime-android} artifact) or an
+     * error. Operators NNAPI cannot run stay on the CPU inside the same session.
+     */
+    NNAPI,
+    /**
+     * The XNNPACK CPU kernels (the {@code onnxruntime-android} artifact) or an error. XNNPACK keeps
+     * its own thread pool of {@code intraOpThreads} threads (0: one per processor), so the session's
+     * own intra-op pool is reduced to the calling thread with spinning off, as ONNX Runtime
+     * recommends, to avoid two pools competing for the cores.
+     */
+    XNNPACK
   }
 
   public EncoderOptions {

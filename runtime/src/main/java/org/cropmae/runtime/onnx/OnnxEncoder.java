@@ -21,7 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.cropmae.runtime.tensor.FloatGrid;
 
@@ -34,7 +36,9 @@ import org.cropmae.runtime.tensor.FloatGrid;
  * thread-safe). Close the encoder to free the native session.
  */
 public final class OnnxEncoder implements AutoCloseable {
-  private static final System.Logger LOG = System.getLogger(OnnxEncoder.class.getName());
+  // java.util.logging rather than System.Logger: Android has no System.getLogger (NoSuchMethodError
+  // when this class loads), while JUL exists there and reaches logcat.
+  private static final Logger LOG = Logger.getLogger(OnnxEncoder.class.getName());
 
   private final OrtEnvironment env;
   private final OrtSession session;
@@ -54,10 +58,12 @@ public final class OnnxEncoder implements AutoCloseable {
    *
    * <p>With {@link EncoderOptions.ExecutionProvider#AUTO} the session runs on CUDA when this ONNX
    * Runtime build offers it and it initialises, otherwise on the CPU; one INFO line on the
-   * {@code System.Logger} of this class says which.
+   * {@code java.util.logging} logger of this class says which. CUDA, NNAPI and XNNPACK are
+   * required when named: they fail rather than fall back.
    *
    * @throws IOException naming {@code model} when the file is missing, is not an ONNX model, is not
-   *     a CropMAE encoder (wrong inputs, outputs or metadata), or CUDA was required but is unavailable
+   *     a CropMAE encoder (wrong inputs, outputs or metadata), or the execution provider asked for
+   *     is not offered by this ONNX Runtime build or fails to start
    */
   public static OnnxEncoder open(Path model, EncoderOptions options) throws IOException {
     if (!Files.isRegularFile(model)) {
@@ -65,40 +71,66 @@ public final class OnnxEncoder implements AutoCloseable {
     }
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     EnumSet<OrtProvider> available = OrtEnvironment.getAvailableProviders();
-    boolean wantCuda = options.executionProvider() != EncoderOptions.ExecutionProvider.CPU;
+    EncoderOptions.ExecutionProvider requested = options.executionProvider();
+    EncoderOptions.ExecutionProvider chosen = requested == EncoderOptions.ExecutionProvider.AUTO
+        ? EncoderOptions.ExecutionProvider.CUDA : requested;
     String fallbackReason = null;
-    if (wantCuda && !available.contains(OrtProvider.CUDA)) {
-      if (options.executionProvider() == EncoderOptions.ExecutionProvider.CUDA) {
-        throw new IOException(model + ": execution provider CUDA requested but this ONNX Runtime offers only "
-            + available + " (use the onnxruntime_gpu artifact)");
+    OrtProvider needed = ortProvider(chosen);
+    if (needed != null && !available.contains(needed)) {
+      if (requested != EncoderOptions.ExecutionProvider.AUTO) {
+        throw new IOException(model + ": execution provider " + chosen + " requested but this ONNX Runtime offers only "
+            + available + " (" + artifactHint(chosen) + ")");
       }
-      wantCuda = false;
+      chosen = EncoderOptions.ExecutionProvider.CPU;
       fallbackReason = "CUDA not offered by this ONNX Runtime build";
     }
-    if (wantCuda) {
+    if (chosen != EncoderOptions.ExecutionProvider.CPU) {
       try {
-        return create(env, model, options, true, null);
+        return create(env, model, options, chosen, null);
       } catch (OrtException e) {
-        if (options.executionProvider() == EncoderOptions.ExecutionProvider.CUDA) {
-          throw new IOException(model + ": CUDA execution provider failed to start: " + firstLine(e.getMessage()), e);
+        if (requested != EncoderOptions.ExecutionProvider.AUTO) {
+          throw new IOException(model + ": " + chosen + " execution provider failed to start: " + firstLine(e.getMessage()), e);
         }
         fallbackReason = "CUDA failed to start: " + firstLine(e.getMessage());
       }
     }
     try {
-      return create(env, model, options, false, fallbackReason);
+      return create(env, model, options, EncoderOptions.ExecutionProvider.CPU, fallbackReason);
     } catch (OrtException e) {
       throw new IOException(model + ": not a loadable ONNX model (" + firstLine(e.getMessage()) + ")", e);
     }
   }
 
-  private static OnnxEncoder create(
-      OrtEnvironment env, Path model, EncoderOptions options, boolean cuda, String fallbackReason)
-      throws OrtException, IOException {
+  /** The ONNX Runtime provider behind {@code provider}, or {@code null} for the CPU (always present). */
+  private static OrtProvider ortProvider(EncoderOptions.ExecutionProvider provider) {
+    return switch (provider) {
+      case AUTO, CUDA -> OrtProvider.CUDA;
+      case NNAPI -> OrtProvider.NNAPI;
+      case XNNPACK -> OrtProvider.XNNPACK;
+      case CPU -> null;
+    };
+  }
+
+  private static String artifactHint(EncoderOptions.ExecutionProvider provider) {
+    return switch (provider) {
+      case NNAPI -> "NNAPI needs the onnxruntime-android artifact on Android 8.1 or later";
+      case XNNPACK -> "XNNPACK needs the onnxruntime-android artifact";
+      default -> "use the onnxruntime_gpu artifact";
+    };
+  }
+
+  private static OnnxEncoder create(OrtEnvironment env, Path model, EncoderOptions options,
+      EncoderOptions.ExecutionProvider provider, String fallbackReason) throws OrtException, IOException {
     OrtSession.SessionOptions so = new OrtSession.SessionOptions();
     OrtSession session = null;
     try {
-      if (options.intraOpThreads() > 0) {
+      if (provider == EncoderOptions.ExecutionProvider.XNNPACK) {
+        // XNNPACK brings its own pool: ONNX Runtime's would only compete with it for the cores.
+        int threads = options.intraOpThreads() > 0 ? options.intraOpThreads() : Runtime.getRuntime().availableProcessors();
+        so.addConfigEntry("session.intra_op.allow_spinning", "0");
+        so.setIntraOpNumThreads(1);
+        so.addXnnpack(Map.of("intra_op_num_threads", Integer.toString(threads)));
+      } else if (options.intraOpThreads() > 0) {
         so.setIntraOpNumThreads(options.intraOpThreads());
       }
       if (options.interOpThreads() > 0) {
@@ -110,15 +142,17 @@ public final class OnnxEncoder implements AutoCloseable {
         case EXTENDED -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
         case ALL -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
       });
-      if (cuda) {
+      if (provider == EncoderOptions.ExecutionProvider.CUDA) {
         so.addCUDA(options.cudaDeviceId());
+      } else if (provider == EncoderOptions.ExecutionProvider.NNAPI) {
+        so.addNnapi();
       }
       session = env.createSession(model.toString(), so);
-      String provider = cuda ? "CUDA" : "CPU";
-      EncoderInfo info = validate(model, session, provider);
-      LOG.log(System.Logger.Level.INFO, "Encoder " + model.getFileName() + " (" + info.architecture()
+      String name = provider.name();
+      EncoderInfo info = validate(model, session, name);
+      LOG.info("Encoder " + model.getFileName() + " (" + info.architecture()
           + "): ONNX Runtime " + env.getVersion() + " on "
-          + (cuda ? "CUDA device " + options.cudaDeviceId() : "CPU")
+          + (provider == EncoderOptions.ExecutionProvider.CUDA ? "CUDA device " + options.cudaDeviceId() : name)
           + (fallbackReason == null ? "" : " (" + fallbackReason + ")"));
       OnnxEncoder encoder = new OnnxEncoder(env, session, so, info);
       session = null;
@@ -153,7 +187,7 @@ public final class OnnxEncoder implements AutoCloseable {
     Map<String, String> meta = session.getMetadata().getCustomMetadata();
     for (String key : EncoderContract.REQUIRED_METADATA) {
       if (!meta.containsKey(key)) {
-        throw new IOException(notEncoder + "metadata key '" + key + "', found keys " + meta.keySet().stream().sorted().toList() + ")");
+        throw new IOException(notEncoder + "metadata key '" + key + "', found keys " + new TreeSet<>(meta.keySet()) + ")");
       }
     }
     int patch = positiveInt(model, meta, EncoderContract.PATCH_SIZE);
@@ -350,7 +384,7 @@ public final class OnnxEncoder implements AutoCloseable {
     try {
       session.close();
     } catch (OrtException e) {
-      LOG.log(System.Logger.Level.WARNING, "closing encoder " + info.source() + ": " + firstLine(e.getMessage()));
+      LOG.warning("closing encoder " + info.source() + ": " + firstLine(e.getMessage()));
     } finally {
       sessionOptions.close();
     }
