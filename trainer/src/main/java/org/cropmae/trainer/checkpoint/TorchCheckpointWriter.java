@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -68,11 +69,16 @@ public final class TorchCheckpointWriter {
    * @throws IOException when the file cannot be written
    */
   public static void write(Path file, Object root) throws IOException {
+    write(file, root, UnaryOperator.identity());
+  }
+
+  /** {@link #write(Path, Object)} through {@code wrap} (tests inject write failures with it). */
+  static void write(Path file, Object root, UnaryOperator<OutputStream> wrap) throws IOException {
     String name = archiveName(file);
     // Serialise the pickle first: an unsupported value fails before anything touches the disk.
     List<NpyArray> tensors = new ArrayList<>();
     byte[] pickle = new Pickler(tensors).dump(root);
-    AtomicFiles.write(file, out -> writeArchive(out, name, pickle, tensors));
+    AtomicFiles.write(file, out -> writeArchive(wrap.apply(out), name, pickle, tensors));
   }
 
   /** The archive folder name torch.save uses: the file name without its extension. */
