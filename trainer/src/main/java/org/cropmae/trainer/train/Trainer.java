@@ -16,6 +16,7 @@ import java.util.function.UnaryOperator;
 import org.cropmae.runtime.io.NpyArray;
 import org.cropmae.runtime.io.Sha256;
 import org.cropmae.runtime.onnx.EncoderContract;
+import org.cropmae.trainer.checkpoint.TorchCheckpoint;
 import org.cropmae.trainer.data.Batch;
 import org.cropmae.trainer.data.ImageFolderDataset;
 import org.cropmae.trainer.data.Seeds;
@@ -257,6 +258,16 @@ public final class Trainer {
   }
 
   /**
+   * The model configuration stored in a checkpoint (or the newest {@code checkpoint-N.pth} of a
+   * folder), e.g. to resume without restating the architecture.
+   *
+   * @throws IOException naming the file when it is missing or not a training checkpoint
+   */
+  public static CropMaeConfig modelOf(Path checkpointOrFolder) throws IOException {
+    return TrainingCheckpoint.load(TrainingCheckpoint.resolve(checkpointOrFolder)).model();
+  }
+
+  /**
    * Writes the encoder of a CropMAE state dict as an ONNX model (the evaluation model: any input
    * size, position embedding resized bicubically), recording the checkpoint's SHA-256 when given.
    *
@@ -264,13 +275,47 @@ public final class Trainer {
    */
   public static void exportEncoder(Map<String, NpyArray> stateDict, CropMaeConfig model, Path onnx, Path checkpoint)
       throws IOException {
-    String name = TrainingCheckpoint.architectureName(model);
-    EncoderArchitecture arch = new EncoderArchitecture(name.equals("custom") ? "custom" : name + model.patchSize(),
-        model.patchSize(), model.embedDim(), model.depth(), model.numHeads(), model.mlpHiddenDim(), model.gridSize(),
-        model.layerNormEps());
+    EncoderArchitecture arch = withEps(EncoderArchitecture.infer(stateDict, model.numHeads()), model.layerNormEps());
     Map<String, String> meta = checkpoint == null ? Map.of()
         : Map.of(EncoderContract.SOURCE_SHA256, Sha256.of(checkpoint));
     OnnxEncoderExporter.export(stateDict, arch, onnx, meta);
+  }
+
+  /**
+   * Exports the encoder of a checkpoint file, ours or the official trainer's, as an ONNX model.
+   * The head count comes from our checkpoints' architecture record, otherwise from the official
+   * 64 channels per head, unless {@code heads} is given.
+   *
+   * @param heads encoder attention heads overriding what the checkpoint implies, or null
+   * @return the metadata written to the model
+   * @throws IOException naming the file when it cannot be read or written
+   * @throws IllegalArgumentException naming the tensor or setting that does not fit
+   */
+  public static Map<String, String> exportEncoder(Path checkpoint, Path onnx, Integer heads) throws IOException {
+    TorchCheckpoint ckpt = TorchCheckpoint.read(checkpoint);
+    Map<String, NpyArray> sd = ckpt.stateDictFloat32();
+    // Our checkpoints record the head count and LayerNorm epsilon; official ones follow D / 64 and 1e-6.
+    Map<?, ?> ours = ckpt.hasEntry("cropmae") && ckpt.entry("cropmae") instanceof Map<?, ?> m ? m : Map.of();
+    Integer h = heads != null ? heads : ours.get("num_heads") instanceof Number n ? n.intValue() : null;
+    EncoderArchitecture arch;
+    try {
+      arch = EncoderArchitecture.infer(sd, h);
+      if (ours.get("layer_norm_eps") instanceof Number eps) {
+        arch = withEps(arch, eps.doubleValue());
+      }
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(checkpoint + ": " + e.getMessage(), e);
+    }
+    try {
+      return OnnxEncoderExporter.export(sd, arch, onnx, Map.of(EncoderContract.SOURCE_SHA256, Sha256.of(checkpoint)));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(checkpoint + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static EncoderArchitecture withEps(EncoderArchitecture a, double eps) {
+    return new EncoderArchitecture(a.name(), a.patchSize(), a.embedDim(), a.depth(), a.numHeads(), a.mlpHiddenDim(),
+        a.posGridSize(), eps);
   }
 
   /** Host copies of sample 0: its two views, predicted patches and mask. */
