@@ -192,6 +192,12 @@ public final class TrainCommand extends CliCommand {
     }
 
     @Override
+    public void onEpochStart(int epoch, int steps) {
+      close();
+      bar = new Progress(err, "epoch " + epoch, steps);
+    }
+
+    @Override
     public void onStep(Step s) {
       if (bar == null) {
         bar = new Progress(err, "epoch " + s.epoch(), s.stepsPerEpoch());

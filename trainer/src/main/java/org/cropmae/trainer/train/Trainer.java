@@ -154,6 +154,7 @@ public final class Trainer {
           boolean wantRecon = c.reconEvery() > 0 && (epoch + 1) % c.reconEvery() == 0;
           float[][] recon = null;
           optimizer.zeroGrad();
+          listener.onEpochStart(epoch, steps);
           try (TrainingBatches.Epoch it = batches.epoch(epoch)) {
             for (int i = 0; it.hasNext(); i++) {
               Batch batch = batchFilter.apply(it.next());

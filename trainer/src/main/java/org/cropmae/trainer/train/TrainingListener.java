@@ -54,6 +54,9 @@ public interface TrainingListener {
 
   default void onStart(Start start) {}
 
+  /** Epoch {@code epoch} (from 0) is about to run its {@code steps} iterations. */
+  default void onEpochStart(int epoch, int steps) {}
+
   default void onStep(Step step) {}
 
   default void onLog(Log log) {}
