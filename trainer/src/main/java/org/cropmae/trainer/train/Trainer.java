@@ -162,31 +162,23 @@ public final class Trainer {
               if (c.lrTiming() == TrainingConfig.LrTiming.BEFORE_UPDATE && i % c.accumIter() == 0) {
                 optimizer.setLr(schedule.lr((double) i / steps + epoch));
               }
-              float[] noise = new float[b * numPatches];
-              SplittableRandom rng = Seeds.stream(c.seed(), MASK_NOISE, epoch, i);
-              for (int k = 0; k < noise.length; k++) {
-                noise[k] = (float) rng.nextDouble();
-              }
-              engine.setRandomSeed((int) Seeds.stream(c.seed(), DROPOUT, epoch, i).nextLong());
-              double loss;
-              try (NDManager step = base.newSubManager()) {
-                int[] s = batch.shape();
-                NDArray views = step.create(batch.data(), new Shape(s[0], s[1], s[2], s[3], s[4]));
-                NDArray noiseArray = step.create(noise, new Shape(b, numPatches));
-                try (GradientCollector gc = engine.newGradientCollector()) {
-                  ForwardResult r = model.forward(views, noiseArray, true);
-                  loss = r.lossValue();
-                  if (!Double.isFinite(loss)) {
-                    throw new IllegalStateException("epoch " + epoch + " iteration " + i + ": the loss is " + loss
-                        + "; training stopped before this batch changed the weights ("
-                        + (lastCheckpoint == null ? "no checkpoint was written yet" : "last good checkpoint: " + lastCheckpoint)
-                        + ")");
-                  }
-                  gc.backward(c.accumIter() == 1 ? r.loss() : r.loss().div(c.accumIter()));
-                  if (wantRecon && !it.hasNext()) {
-                    recon = sample(batch, r, numPatches);
-                  }
+              float[] noise = seedIteration(engine, c.seed(), epoch, i, b * numPatches);
+              boolean capture = wantRecon && !it.hasNext();
+              float[][][] captured = new float[1][][];
+              int epochNow = epoch;
+              int iteration = i;
+              Path good = lastCheckpoint;
+              double loss = forwardBackward(model, base, engine, batch, noise, c.accumIter(), loss1 -> {
+                throw new IllegalStateException("epoch " + epochNow + " iteration " + iteration + ": the loss is " + loss1
+                    + "; training stopped before this batch changed the weights ("
+                    + (good == null ? "no checkpoint was written yet" : "last good checkpoint: " + good) + ")");
+              }, r -> {
+                if (capture) {
+                  captured[0] = sample(batch, r);
                 }
+              });
+              if (captured[0] != null) {
+                recon = captured[0];
               }
               pendingGrads = true;
               if ((i + 1) % c.accumIter() == 0) {
@@ -319,8 +311,51 @@ public final class Trainer {
         a.posGridSize(), eps);
   }
 
+  /**
+   * Makes iteration {@code i} of epoch {@code epoch} reproducible: re-seeds the engine's generator
+   * (dropout) and returns the masking noise, {@code n} values in {@code [0, 1)}, both drawn from
+   * streams keyed by (seed, epoch, iteration).
+   */
+  static float[] seedIteration(Engine engine, long seed, int epoch, int i, int n) {
+    float[] noise = new float[n];
+    SplittableRandom rng = Seeds.stream(seed, MASK_NOISE, epoch, i);
+    for (int k = 0; k < n; k++) {
+      noise[k] = (float) rng.nextDouble();
+    }
+    engine.setRandomSeed((int) Seeds.stream(seed, DROPOUT, epoch, i).nextLong());
+    return noise;
+  }
+
+  /**
+   * One iteration: forward in training mode with the given masking noise, the non-finite-loss
+   * check, then backward of {@code loss / accumIter} (gradients accumulate into the parameters).
+   *
+   * @param onBadLoss called with a NaN or infinite loss; must throw
+   * @param inspect sees the forward result before its arrays are freed
+   * @return the batch loss
+   */
+  static double forwardBackward(CropMaeModel model, NDManager base, Engine engine, Batch batch, float[] noise,
+      int accumIter, java.util.function.DoubleConsumer onBadLoss, java.util.function.Consumer<ForwardResult> inspect) {
+    int[] s = batch.shape();
+    try (NDManager step = base.newSubManager()) {
+      NDArray views = step.create(batch.data(), new Shape(s[0], s[1], s[2], s[3], s[4]));
+      NDArray noiseArray = step.create(noise, new Shape(s[0], noise.length / s[0]));
+      try (GradientCollector gc = engine.newGradientCollector()) {
+        ForwardResult r = model.forward(views, noiseArray, true);
+        double loss = r.lossValue();
+        if (!Double.isFinite(loss)) {
+          onBadLoss.accept(loss);
+          throw new IllegalStateException("loss is " + loss);
+        }
+        gc.backward(accumIter == 1 ? r.loss() : r.loss().div(accumIter));
+        inspect.accept(r);
+        return loss;
+      }
+    }
+  }
+
   /** Host copies of sample 0: its two views, predicted patches and mask. */
-  private static float[][] sample(Batch batch, ForwardResult r, int numPatches) {
+  private static float[][] sample(Batch batch, ForwardResult r) {
     int perImage = batch.data().length / batch.size();
     float[] views = java.util.Arrays.copyOfRange(batch.data(), 0, perImage);
     float[] pred = r.pred().get(0).toFloatArray();
