@@ -347,7 +347,8 @@ public final class Trainer {
           onBadLoss.accept(loss);
           throw new IllegalStateException("loss is " + loss);
         }
-        gc.backward(accumIter == 1 ? r.loss() : r.loss().div(accumIter));
+        // An array divisor, not a Java number (see Layers.attention: DJL frees number operands early).
+        gc.backward(accumIter == 1 ? r.loss() : r.loss().div(step.create((float) accumIter)));
         inspect.accept(r);
         return loss;
       }
