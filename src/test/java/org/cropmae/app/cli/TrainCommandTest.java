@@ -127,6 +127,23 @@ class TrainCommandTest {
   }
 
   @Test
+  void resumeContinuesFromTheNewestCheckpointWithItsArchitecture() throws IOException {
+    assertEquals(0, trained.exitCode(), trained.err());
+    Path copy = dir.resolve("resumed");
+    Files.createDirectories(copy);
+    for (String f : new String[] {"checkpoint-1.pth", "train_log.jsonl"}) {
+      Files.copy(out.resolve(f), copy.resolve(f));
+    }
+    // No --arch: the tiny architecture comes from the checkpoint.
+    Cli.Result r = run("train", "--data", data.toString(), "--out", copy.toString(), "--epochs", "3", "--batch-size", "8",
+        "--workers", "2", "--recon-every", "0", "--no-export", "--device", "cpu", "--resume", copy.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.err().contains("epochs 2-2"), r.err());
+    assertTrue(Files.isRegularFile(copy.resolve("checkpoint-2.pth")), r.err());
+    assertEquals(9, Files.readAllLines(copy.resolve("train_log.jsonl")).size());
+  }
+
+  @Test
   void exportReadsOfficialCheckpoints() {
     Cli.Result r = run("export", "--checkpoint", Cli.reference("checkpoint.pth").toString(), "--out",
         dir.resolve("official.onnx").toString());
