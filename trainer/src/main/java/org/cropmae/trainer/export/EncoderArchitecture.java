@@ -113,6 +113,16 @@ public record EncoderArchitecture(
    * @throws IllegalArgumentException naming the tensor that is missing or has an unexpected shape
    */
   public static EncoderArchitecture infer(Map<String, NpyArray> stateDict) {
+    return infer(stateDict, null);
+  }
+
+  /**
+   * {@link #infer(Map)} with a known head count (a checkpoint that records it, or a custom model
+   * whose width is not a multiple of 64).
+   *
+   * @param numHeads encoder attention heads, or null for the official {@code D / 64}
+   */
+  public static EncoderArchitecture infer(Map<String, NpyArray> stateDict, Integer numHeads) {
     int[] cls = shape(stateDict, "cls_token", 3);
     int d = cls[2];
     if (cls[0] != 1 || cls[1] != 1) {
@@ -135,11 +145,11 @@ public record EncoderArchitecture(
     if (pos[0] != 1 || pos[2] != d || grid * grid != pos[1] - 1) {
       throw bad("pos_embed", pos, "[1, 1 + g*g, " + d + "]");
     }
-    if (d % OFFICIAL_HEAD_DIM != 0) {
+    if (numHeads == null && d % OFFICIAL_HEAD_DIM != 0) {
       throw new IllegalArgumentException("state dict: embed dim " + d + " is not a multiple of "
           + OFFICIAL_HEAD_DIM + ", so the head count cannot be inferred; give the architecture explicitly");
     }
-    int heads = d / OFFICIAL_HEAD_DIM;
+    int heads = numHeads != null ? numHeads : d / OFFICIAL_HEAD_DIM;
     return new EncoderArchitecture(labelOf(proj[2], d, depth, heads), proj[2], d, depth, heads, fc1[0], grid,
         OFFICIAL_LAYER_NORM_EPS);
   }

@@ -179,7 +179,7 @@ public record CropMaeConfig(
 
   /**
    * The configuration of a checkpoint written by the official trainer (or ours): sizes from the
-   * state dict, decoder heads, mask ratio and loss from its {@code args} namespace when present.
+   * state dict, decoder heads, mask ratio and loss from its {@code args} (namespace or dict) when present.
    *
    * @param decoderNumHeads overrides {@code args.decoder_num_heads}; required when the checkpoint
    *     has no {@code args}
@@ -187,8 +187,16 @@ public record CropMaeConfig(
    */
   public static CropMaeConfig fromCheckpoint(org.cropmae.trainer.checkpoint.TorchCheckpoint checkpoint,
       Integer decoderNumHeads) {
-    Map<String, Object> args = checkpoint.hasEntry("args")
-        && checkpoint.entry("args") instanceof org.cropmae.trainer.checkpoint.PickleObject p ? p.fields() : Map.of();
+    // The official trainer stores an argparse.Namespace; this project's trainer a plain dict.
+    Map<?, ?> args = Map.of();
+    if (checkpoint.hasEntry("args")) {
+      Object a = checkpoint.entry("args");
+      if (a instanceof org.cropmae.trainer.checkpoint.PickleObject p) {
+        args = p.fields();
+      } else if (a instanceof Map<?, ?> m) {
+        args = m;
+      }
+    }
     Integer heads = decoderNumHeads;
     if (heads == null && args.get("decoder_num_heads") instanceof Number n) {
       heads = n.intValue();

@@ -270,6 +270,46 @@ public final class CropMaeModel implements AutoCloseable {
     return new ForwardResult(loss, pred, mask);
   }
 
+  /**
+   * Encoder features as the official evaluation model ({@code downstreams/propagation}) computes
+   * them, for any input size: patch embedding, position embedding (the trained grid when the input
+   * is square with exactly {@code L} patches, otherwise resized bicubically as the reference's
+   * {@code interpolate_pos_encoding}: scale factors {@code (h + 0.1) / g} and {@code (w + 0.1) / g}
+   * driving PyTorch's bicubic sampling, a = -0.75, half-pixel centres, clamped borders), cls token,
+   * blocks and final norm. No masking, no decoder, no dropout.
+   *
+   * @param images {@code [B, 3, H, W]} float32, ImageNet-normalised; H and W multiples of the
+   *     patch size. Moved to {@link #device()} if elsewhere; results attach to its manager.
+   * @return {@code [B, 1 + (H/p)(W/p), D]}: cls token first, then patches row-major
+   * @throws IllegalArgumentException when the shape or type does not fit
+   */
+  public NDArray encodeImages(NDArray images) {
+    checkOpen();
+    int p = config.patchSize();
+    Shape s = images == null ? null : images.getShape();
+    if (s == null || s.dimension() != 4 || s.get(1) != CropMaeConfig.IN_CHANNELS || s.get(2) % p != 0
+        || s.get(3) % p != 0 || s.get(0) < 1 || s.get(2) < p || s.get(3) < p) {
+      throw new IllegalArgumentException("images: expected shape [B, 3, H, W] with H and W positive multiples of "
+          + p + ", got " + s);
+    }
+    requireFloat32("images", images);
+    images = images.toDevice(device, false);
+    NDManager m = images.getManager();
+    long b = s.get(0);
+    int h = (int) (s.get(2) / p);
+    int w = (int) (s.get(3) / p);
+    NDArray x = Conv2d.conv2d(images, params.get("patch_embed.proj.weight"), params.get("patch_embed.proj.bias"),
+        new Shape(p, p)).singletonOrThrow();
+    x = x.reshape(b, config.embedDim(), (long) h * w).transpose(0, 2, 1);
+    NDArray pos = params.get("pos_embed").get(m, new NDIndex("0, 1:"));
+    if (!(h * w == config.numPatches() && s.get(2) == s.get(3))) {
+      int g = config.gridSize();
+      float[] weights = PositionEmbeddingResize.matrix(g, h, w);
+      pos = m.create(weights, new Shape((long) h * w, (long) g * g)).toDevice(device, false).matMul(pos);
+    }
+    return encode(x.add(pos.expandDims(0)));
+  }
+
   /** Patch embedding plus the patches' position embedding: {@code [B, 3, S, S] -> [B, L, D]}. */
   private NDArray patchTokens(NDArray image) {
     int p = config.patchSize();

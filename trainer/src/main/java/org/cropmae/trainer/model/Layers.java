@@ -55,7 +55,12 @@ final class Layers {
     NDArray qh = q.reshape(b, nq, heads, hd).transpose(0, 2, 1, 3);
     NDArray kt = k.reshape(b, nk, heads, hd).transpose(0, 2, 3, 1);
     NDArray vh = v.reshape(b, nk, heads, hd).transpose(0, 2, 1, 3);
-    NDArray weights = qh.mul(1.0 / Math.sqrt(hd)).matMul(kt).softmax(-1);
+    // The scale is an array owned by the activations' manager, not a Java number: DJL turns a number
+    // into a temporary tensor over a Java buffer that it frees right after the op, while autograd
+    // keeps that tensor for the backward pass (a use-after-free that yields NaN gradients when the
+    // garbage collector runs in between).
+    NDArray scale = q.getManager().create((float) (1.0 / Math.sqrt(hd)));
+    NDArray weights = qh.mul(scale).matMul(kt).softmax(-1);
     weights = dropout(weights, dropout, training);
     return weights.matMul(vh).transpose(0, 2, 1, 3).reshape(b, nq, e);
   }

@@ -1,0 +1,105 @@
+package org.cropmae.trainer.train;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.cropmae.trainer.data.Batch;
+import org.cropmae.trainer.model.ComputeDevice;
+import org.cropmae.trainer.model.CropMaeConfig;
+import org.cropmae.trainer.model.CropMaeModel;
+
+/**
+ * Times training iterations (forward, backward, AdamW step, zeroing) of the model alone, on random
+ * ImageNet-normalised views, so that the number does not depend on JPEG decoding or disk speed
+ * ({@code DataPipelineBenchmark} times the data side).
+ */
+public final class TrainingBenchmark {
+  private TrainingBenchmark() {}
+
+  /**
+   * @param arch label of {@code model} in the result, e.g. {@code vits16}
+   * @param batchSize images per iteration
+   * @param warmup untimed iterations first (allocator and kernel selection)
+   * @param steps timed iterations
+   * @param device {@code auto}, {@code cpu}, {@code gpu[:N]}
+   */
+  public record Config(String arch, CropMaeConfig model, int batchSize, int warmup, int steps, String device) {
+    public Config {
+      if (batchSize < 1 || warmup < 0 || steps < 1) {
+        throw new IllegalArgumentException("need batchSize >= 1, warmup >= 0, steps >= 1; got " + batchSize + ", "
+            + warmup + ", " + steps);
+      }
+    }
+
+    /** ViT-S/16 (the paper's model) with batch 8, 2 warm-up and 5 timed iterations on the CPU. */
+    public static Config defaults() {
+      return new Config("vits16", CropMaeConfig.vits16(), 8, 2, 5, "cpu");
+    }
+  }
+
+  /**
+   * @param stepMs wall time of each timed iteration, milliseconds
+   * @param meanStepMs mean of {@code stepMs}
+   * @param imagesPerSecond {@code batchSize / meanStepMs}
+   * @param cpus processors available to the JVM (PyTorch uses them all by default)
+   */
+  public record Result(String arch, int batchSize, String device, double[] stepMs, double meanStepMs,
+      double imagesPerSecond, int cpus) {
+    /** One JSON object. */
+    public String toJson() {
+      StringBuilder ms = new StringBuilder();
+      for (double v : stepMs) {
+        ms.append(ms.length() == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.2f", v));
+      }
+      return String.format(Locale.ROOT,
+          "{\"benchmark\":\"train_step\",\"arch\":\"%s\",\"batch_size\":%d,\"device\":\"%s\",\"cpus\":%d,"
+              + "\"step_ms\":[%s],\"mean_step_ms\":%.2f,\"images_per_s\":%.3f}",
+          arch, batchSize, device, cpus, ms, meanStepMs, imagesPerSecond);
+    }
+  }
+
+  public static Result run(Config c) {
+    Device device = ComputeDevice.resolve(c.device());
+    Engine engine = Engine.getEngine(CropMaeModel.ENGINE);
+    engine.setRandomSeed(0);
+    CropMaeConfig m = c.model();
+    int s = m.imageSize();
+    float[] views = new float[c.batchSize() * 2 * 3 * s * s];
+    SplittableRandom rng = new SplittableRandom(1);
+    for (int i = 0; i < views.length; i++) {
+      views[i] = (float) (rng.nextDouble() * 4 - 2);
+    }
+    Batch batch = new Batch(0, 0, views, new int[] {c.batchSize(), 2, 3, s, s}, new int[c.batchSize()]);
+    double[] times = new double[c.steps()];
+    try (CropMaeModel model = CropMaeModel.create(m, device);
+        AdamW opt = new AdamW(model.parameters(), 1e-4, 0.05, 0.9, 0.95, 1e-8);
+        NDManager base = NDManager.newBaseManager(device, CropMaeModel.ENGINE)) {
+      for (int i = 0; i < c.warmup() + c.steps(); i++) {
+        long t0 = System.nanoTime();
+        float[] noise = Trainer.seedIteration(engine, 0, 0, i, c.batchSize() * m.numPatches());
+        Trainer.forwardBackward(model, base, engine, batch, noise, 1, loss -> {
+          throw new IllegalStateException("benchmark loss is " + loss);
+        }, r -> { });
+        opt.step();
+        opt.zeroGrad();
+        if (i >= c.warmup()) {
+          times[i - c.warmup()] = (System.nanoTime() - t0) / 1e6;
+        }
+      }
+    }
+    double mean = Arrays.stream(times).average().orElse(Double.NaN);
+    return new Result(c.arch(), c.batchSize(), device.toString(), times, mean, c.batchSize() / (mean / 1000),
+        Runtime.getRuntime().availableProcessors());
+  }
+
+  /** Prints the result of {@link Config#defaults()} as JSON; arguments: [batch [steps [device]]]. */
+  public static void main(String[] args) {
+    Config d = Config.defaults();
+    Config c = new Config(d.arch(), d.model(), args.length > 0 ? Integer.parseInt(args[0]) : d.batchSize(), d.warmup(),
+        args.length > 1 ? Integer.parseInt(args[1]) : d.steps(), args.length > 2 ? args[2] : d.device());
+    System.out.println(run(c).toJson());
+  }
+}

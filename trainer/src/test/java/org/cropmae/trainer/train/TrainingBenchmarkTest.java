@@ -1,0 +1,19 @@
+package org.cropmae.trainer.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** {@link TrainingBenchmark} on the small test model (the ViT-S/16 default is run by hand). */
+class TrainingBenchmarkTest {
+  @Test
+  void timesStepsAndPrintsJson() {
+    TrainingBenchmark.Result r = TrainingBenchmark.run(
+        new TrainingBenchmark.Config("test", TrainerTest.TINY, 2, 1, 2, "cpu"));
+    assertEquals(2, r.stepMs().length);
+    assertTrue(r.meanStepMs() > 0 && r.imagesPerSecond() > 0, r.toJson());
+    assertTrue(r.toJson().matches("\\{\"benchmark\":\"train_step\",\"arch\":\"test\",\"batch_size\":2,\"device\":\"cpu\\(\\)\","
+        + "\"cpus\":\\d+,\"step_ms\":\\[[0-9.]+,[0-9.]+],\"mean_step_ms\":[0-9.]+,\"images_per_s\":[0-9.]+}"), r.toJson());
+  }
+}
