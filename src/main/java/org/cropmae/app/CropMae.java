@@ -8,8 +8,10 @@ import org.cropmae.app.cli.DavisEvalCommand;
 import org.cropmae.app.cli.DebugCommand;
 import org.cropmae.app.cli.DemoCommand;
 import org.cropmae.app.cli.EmbedCommand;
+import org.cropmae.app.cli.ExportCommand;
 import org.cropmae.app.cli.ImportCommand;
 import org.cropmae.app.cli.PropagateCommand;
+import org.cropmae.app.cli.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -30,6 +32,8 @@ import picocli.CommandLine.Command;
       DavisEvalCommand.class,
       ImportCommand.class,
       EmbedCommand.class,
+      TrainCommand.class,
+      ExportCommand.class,
       BenchCommand.class,
       DebugCommand.class,
       CommandLine.HelpCommand.class})

@@ -4,13 +4,14 @@ import java.io.IOException;
 import org.cropmae.runtime.propagation.bench.PropagationBenchmark;
 import org.cropmae.trainer.export.EncoderArchitecture;
 import org.cropmae.trainer.export.EncoderBenchmark;
+import org.cropmae.trainer.train.TrainingBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code cropmae bench}: performance measurements printed as JSON on stdout. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Measures performance and prints JSON (stdout). Results for this project's reference machine are in docs/BENCHMARKS.md.",
-    subcommands = {BenchCommand.Propagation.class, BenchCommand.Encoder.class})
+    subcommands = {BenchCommand.Propagation.class, BenchCommand.Encoder.class, BenchCommand.Train.class})
 public final class BenchCommand {
 
   @Command(name = "propagation", mixinStandardHelpOptions = true,
@@ -62,6 +63,28 @@ public final class BenchCommand {
       EncoderBenchmark.Config c = new EncoderBenchmark.Config(EncoderArchitecture.named(arch), hw[0], hw[1], d.batch(), d.warmup(),
           iterations, d.settings());
       stdout().println(EncoderBenchmark.toJson(EncoderBenchmark.run(c)));
+      return 0;
+    }
+  }
+
+  @Command(name = "train", mixinStandardHelpOptions = true,
+      description = {"One CropMAE training step (forward, backward, AdamW) on random views: milliseconds per step and images/s",
+          "(default: ViT-S/16, batch 8, 2 warm-up and 5 timed steps, on the CPU)."})
+  static final class Train extends CliCommand {
+    @Option(names = "--batch-size", defaultValue = "8", description = "Images per step (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--steps", defaultValue = "5", description = "Timed steps (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--device", defaultValue = "cpu", paramLabel = "auto|cpu|gpu[:N]", description = "Device (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Override
+    public Integer call() {
+      TrainingBenchmark.Config d = TrainingBenchmark.Config.defaults();
+      TrainingBenchmark.Config c = new TrainingBenchmark.Config(d.arch(), d.model(), batchSize, d.warmup(), steps, device);
+      stdout().println(TrainingBenchmark.run(c).toJson());
       return 0;
     }
   }

@@ -8,19 +8,15 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
-import org.cropmae.app.CropMae;
 import org.cropmae.runtime.io.Npy;
 import org.cropmae.runtime.io.NpyArray;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code cropmae train} and {@code cropmae export} end to end: two epochs of the tiny model on 36
@@ -32,21 +28,8 @@ class TrainCommandTest {
   static Path out;
   static Cli.Result trained;
 
-  /** Runs the command line with train and export registered (the application adds them at merge). */
   static Cli.Result run(String... args) {
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
-    CommandLine cl = CropMae.commandLine();
-    if (!cl.getSubcommands().containsKey("train")) {
-      cl.addSubcommand(new TrainCommand());
-    }
-    if (!cl.getSubcommands().containsKey("export")) {
-      cl.addSubcommand(new ExportCommand());
-    }
-    cl.setOut(new PrintWriter(o, true));
-    cl.setErr(new PrintWriter(e, true));
-    int code = cl.execute(args);
-    return new Cli.Result(code, o.toString(), e.toString());
+    return Cli.run(args);
   }
 
   /** 36 JPEGs of 96x80 to 160x120 with random rectangles and ellipses on a coloured background. */

@@ -94,12 +94,4 @@ public final class TrainingBenchmark {
     return new Result(c.arch(), c.batchSize(), device.toString(), times, mean, c.batchSize() / (mean / 1000),
         Runtime.getRuntime().availableProcessors());
   }
-
-  /** Prints the result of {@link Config#defaults()} as JSON; arguments: [batch [steps [device]]]. */
-  public static void main(String[] args) {
-    Config d = Config.defaults();
-    Config c = new Config(d.arch(), d.model(), args.length > 0 ? Integer.parseInt(args[0]) : d.batchSize(), d.warmup(),
-        args.length > 1 ? Integer.parseInt(args[1]) : d.steps(), args.length > 2 ? args[2] : d.device());
-    System.out.println(run(c).toJson());
-  }
 }
