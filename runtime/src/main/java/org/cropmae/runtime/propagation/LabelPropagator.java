@@ -40,6 +40,10 @@ public final class LabelPropagator implements AutoCloseable {
   private final ComputePool pool;
   private final boolean ownsPool;
   private final RadiusPlan plan;
+  /**
+   * Key slot 0 holds the normalised first frame; frame {@code j >= 1} lives in ring slot
+   * {@code (j - 1) % contextLength}, kernel slot {@code 1 + ring slot}.
+   */
   private final AffinityKernel kernel;
   private final int blocksPerTask;
   private final int tasks;
@@ -52,10 +56,6 @@ public final class LabelPropagator implements AutoCloseable {
   private final int topK;
   private final float temperature;
 
-  /*
-   * Kernel key slot 0 holds the normalised first frame; frame j >= 1 lives in ring slot
-   * (j - 1) % contextLength, kernel slot 1 + ring slot.
-   */
   /** Soft labels {@code [positions * C]} in plan order: index 0 = first frame, {@code 1 + slot} = ring slot. */
   private final float[][] labels;
   /** The labels the frame being predicted writes into; swapped into its ring slot once complete. */
@@ -158,8 +158,9 @@ public final class LabelPropagator implements AutoCloseable {
   }
 
   /**
-   * Query-key dot products computed so far (each costs {@code 2 * D} FLOPs). Keys outside the
-   * radius that the kernel skipped are not counted; duplicates of the first frame are computed once.
+   * Query-key dot products computed so far (each costs {@code 2 * D} FLOPs): the key runs of every
+   * block of queries, in-radius or not; keys outside the runs are skipped and not counted, and the
+   * duplicates of the first frame are computed once.
    */
   public long computedDotProducts() {
     return dotProducts;
