@@ -59,7 +59,7 @@ class OnnxAffinityBackendTest {
 
   @Test
   void optionsAreValidated() {
-    assertEquals(new OnnxAffinityBackend.Options(1, 192), OnnxAffinityBackend.Options.defaults());
+    assertEquals(new OnnxAffinityBackend.Options(1, 256), OnnxAffinityBackend.Options.defaults());
     assertEquals("intraOpThreads must be >= 0 (0 = ONNX Runtime default), got -1",
         assertThrows(IllegalArgumentException.class,
             () -> OnnxAffinityBackend.Options.defaults().withIntraOpThreads(-1)).getMessage());
