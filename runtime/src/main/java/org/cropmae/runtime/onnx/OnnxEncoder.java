@@ -89,15 +89,15 @@ public final class OnnxEncoder implements AutoCloseable {
         return create(env, model, options, chosen, null);
       } catch (OrtException e) {
         if (requested != EncoderOptions.ExecutionProvider.AUTO) {
-          throw new IOException(model + ": " + chosen + " execution provider failed to start: " + firstLine(e.getMessage()), e);
+          throw new IOException(model + ": " + chosen + " execution provider failed to start: " + OnnxErrors.firstLine(e.getMessage()), e);
         }
-        fallbackReason = "CUDA failed to start: " + firstLine(e.getMessage());
+        fallbackReason = "CUDA failed to start: " + OnnxErrors.firstLine(e.getMessage());
       }
     }
     try {
       return create(env, model, options, EncoderOptions.ExecutionProvider.CPU, fallbackReason);
     } catch (OrtException e) {
-      throw new IOException(model + ": not a loadable ONNX model (" + firstLine(e.getMessage()) + ")", e);
+      throw new IOException(model + ": not a loadable ONNX model (" + OnnxErrors.firstLine(e.getMessage()) + ")", e);
     }
   }
 
@@ -262,14 +262,6 @@ public final class OnnxEncoder implements AutoCloseable {
     return out;
   }
 
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "no message";
-    }
-    int nl = s.indexOf('\n');
-    return (nl < 0 ? s : s.substring(0, nl)).strip();
-  }
-
   /** The model's declared architecture, normalisation and the execution provider in use. */
   public EncoderInfo info() {
     return info;
@@ -338,7 +330,7 @@ public final class OnnxEncoder implements AutoCloseable {
       }
     } catch (OrtException e) {
       throw new IllegalStateException(info.source() + ": ONNX Runtime failed on a " + n + "x3x" + height + "x" + width
-          + " batch: " + firstLine(e.getMessage()), e);
+          + " batch: " + OnnxErrors.firstLine(e.getMessage()), e);
     }
     return new EncoderOutput(grids, cls, d);
   }
@@ -384,7 +376,7 @@ public final class OnnxEncoder implements AutoCloseable {
     try {
       session.close();
     } catch (OrtException e) {
-      LOG.warning("closing encoder " + info.source() + ": " + firstLine(e.getMessage()));
+      LOG.warning("closing encoder " + info.source() + ": " + OnnxErrors.firstLine(e.getMessage()));
     } finally {
       sessionOptions.close();
     }

@@ -21,12 +21,18 @@ import org.cropmae.runtime.tensor.FloatGrid;
  * soft-maxed and weight the context frames' soft labels {@code [h, w, C]}; the prediction becomes
  * the frame's labels for later targets.
  *
+ * <p>The query-key dot products run on an {@link AffinityBackend} ({@link JavaAffinityBackend} by
+ * default); the queries are split in blocks of about {@link AffinityBackend#preferredRows()} rows,
+ * each multiplied with the first frame's keys and, per context frame, with the key runs that hold
+ * the block's in-radius keys (see {@code RadiusPlan}). Keys in a run but outside a query's radius
+ * are computed and then skipped by the top-k scan, so the result does not depend on the blocks.
+ *
  * <p>Instances are not thread-safe; the work of one frame is spread over the {@link ComputePool}.
  * A failed {@link #next} (for example bad input) leaves the state unchanged.
  */
 public final class LabelPropagator implements AutoCloseable {
-  /** Row tiles per parallel task. */
-  private static final int GROUP_TILES = 8;
+  /** Queries per parallel task, at least: small blocks are grouped so that tasks are not too short. */
+  private static final int TASK_ROWS = 32;
   /** torch.nn.functional.normalize's default epsilon. */
   private static final float NORM_EPS = 1e-12f;
 
@@ -34,6 +40,13 @@ public final class LabelPropagator implements AutoCloseable {
   private final ComputePool pool;
   private final boolean ownsPool;
   private final RadiusPlan plan;
+  /**
+   * Key slot 0 holds the normalised first frame; frame {@code j >= 1} lives in ring slot
+   * {@code (j - 1) % contextLength}, kernel slot {@code 1 + ring slot}.
+   */
+  private final AffinityKernel kernel;
+  private final int blocksPerTask;
+  private final int tasks;
   private final int height;
   private final int width;
   private final int dim;
@@ -43,14 +56,9 @@ public final class LabelPropagator implements AutoCloseable {
   private final int topK;
   private final float temperature;
 
-  /** Normalised first-frame keys, {@code [D][positions]} in plan order. */
-  private final float[][] firstKeys;
-  /** Normalised keys of the last {@code contextLength} frames; frame {@code j >= 1} lives in slot {@code (j - 1) % contextLength}. */
-  private final float[][][] ringKeys;
   /** Soft labels {@code [positions * C]} in plan order: index 0 = first frame, {@code 1 + slot} = ring slot. */
   private final float[][] labels;
-  /** Buffers the frame being predicted writes into; swapped into its ring slot once complete. */
-  private float[][] spareKeys;
+  /** The labels the frame being predicted writes into; swapped into its ring slot once complete. */
   private float[] spareLabels;
   /** Normalised features of the frame being predicted, {@code [positions][D]} in plan order. */
   private final float[] queries;
@@ -66,8 +74,8 @@ public final class LabelPropagator implements AutoCloseable {
   private long dotProducts;
   private boolean closed;
 
-  private LabelPropagator(PropagationConfig config, ComputePool pool, boolean ownsPool, FloatGrid firstFeatures,
-      FloatGrid firstLabels) {
+  private LabelPropagator(PropagationConfig config, ComputePool pool, boolean ownsPool, AffinityBackend backend,
+      FloatGrid firstFeatures, FloatGrid firstLabels) {
     this.config = config;
     this.height = firstFeatures.height();
     this.width = firstFeatures.width();
@@ -93,22 +101,30 @@ public final class LabelPropagator implements AutoCloseable {
     this.contextLength = config.contextLength();
     this.topK = config.topK();
     this.temperature = (float) config.temperature();
-    this.plan = RadiusPlan.create(height, width, config.radius());
+    int blockRows = backend.blockRows(positions, pool.parallelism());
+    this.plan = RadiusPlan.create(height, width, config.radius(), blockRows);
+    this.blocksPerTask = Math.max(1, TASK_ROWS / blockRows);
+    this.tasks = (plan.blocks() + blocksPerTask - 1) / blocksPerTask;
 
-    this.firstKeys = new float[dim][positions];
     this.queries = new float[Math.multiplyExact(positions, dim)];
-    load(firstFeatures, 0, null, firstKeys);
+    load(firstFeatures, 0, queries);
     this.labels = new float[1 + contextLength][];
     this.labels[0] = toPlanOrder(firstLabels);
-    this.ringKeys = new float[contextLength][][];
     this.contextSlots = new int[contextLength];
     this.pool = pool;
     this.ownsPool = ownsPool;
     this.workspaces = new Workspace[pool.parallelism()];
     for (int i = 0; i < workspaces.length; i++) {
-      workspaces[i] = new Workspace(positions, topK);
+      workspaces[i] = new Workspace(blocksPerTask * blockRows, topK);
     }
-    this.groupTask = (worker, group) -> runGroup(workspaces[worker], group);
+    this.groupTask = (worker, task) -> runTask(worker, workspaces[worker], task);
+    this.kernel = backend.open(new AffinityKernel.Shape(1 + contextLength, positions, dim, blockRows, pool.parallelism()));
+    try {
+      kernel.setKeys(0, queries);
+    } catch (RuntimeException e) {
+      kernel.close();
+      throw e;
+    }
   }
 
   /** A builder for propagators (and whole videos) with {@code config}. */
@@ -142,8 +158,9 @@ public final class LabelPropagator implements AutoCloseable {
   }
 
   /**
-   * Query-key dot products computed so far (each costs {@code 2 * D} FLOPs). Keys outside the
-   * radius that the kernel skipped are not counted; duplicates of the first frame are computed once.
+   * Query-key dot products computed so far (each costs {@code 2 * D} FLOPs): the key runs of every
+   * block of queries, in-radius or not; keys outside the runs are skipped and not counted, and the
+   * duplicates of the first frame are computed once.
    */
   public long computedDotProducts() {
     return dotProducts;
@@ -162,89 +179,86 @@ public final class LabelPropagator implements AutoCloseable {
     }
     Objects.requireNonNull(features, "features");
     int t = nextIndex;
-    if (spareKeys == null) {
-      spareKeys = new float[dim][positions];
+    if (spareLabels == null) {
       spareLabels = new float[positions * classes];
     }
-    load(features, t, queries, spareKeys);
+    load(features, t, queries);
+    kernel.setQueries(queries);
 
     contextCount = 0;
     for (int j = Math.max(1, t - contextLength); j < t; j++) {
       contextSlots[contextCount++] = (j - 1) % contextLength;
     }
     firstFrameCopies = Math.max(0, contextLength - t + 1);
-    int tiles = plan.tiles();
-    pool.run((tiles + GROUP_TILES - 1) / GROUP_TILES, groupTask);
+    pool.run(tasks, groupTask);
 
+    // Once the ring is full, the slot being replaced holds frame t - contextLength, part of this
+    // frame's context: only now may it take this frame's keys and labels.
     int slot = (t - 1) % contextLength;
-    float[][] oldKeys = ringKeys[slot];
+    kernel.setKeys(1 + slot, queries);
     float[] oldLabels = labels[1 + slot];
-    ringKeys[slot] = spareKeys;
     labels[1 + slot] = spareLabels;
-    spareKeys = oldKeys;
     spareLabels = oldLabels;
     nextIndex++;
     dotProducts += (long) positions * positions + contextCount * plan.maskedPairs;
     return toGrid(labels[1 + slot]);
   }
 
-  /** Stops the threads this propagator created (a pool passed to the builder stays open). */
+  /** Frees the affinity kernel and stops the threads this propagator created (a pool or backend passed to the builder stays open). Idempotent. */
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
     closed = true;
-    if (ownsPool) {
-      pool.close();
+    try {
+      kernel.close();
+    } finally {
+      if (ownsPool) {
+        pool.close();
+      }
     }
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Per-task work: one group of row tiles (queries) against every context frame.
+  // Per-task work: a few consecutive blocks of queries against every context frame.
 
   private static final class Workspace {
-    final float[] c0;
-    final float[] c1;
-    final float[] c2;
-    final float[] c3;
-    /** Top-k dot products per query of the group, descending ({@code GROUP_TILES * ROWS * k}). */
+    /** Top-k dot products per query of the task, descending ({@code rows * k}). */
     final float[] best;
     /** Label source of each kept entry: {@code labelSlot * positions + key}, -1 if unused. */
     final int[] source;
     final float[] weights;
 
-    Workspace(int positions, int k) {
-      c0 = new float[positions];
-      c1 = new float[positions];
-      c2 = new float[positions];
-      c3 = new float[positions];
-      best = new float[GROUP_TILES * Matmul.ROWS * k];
-      source = new int[GROUP_TILES * Matmul.ROWS * k];
+    Workspace(int rows, int k) {
+      best = new float[rows * k];
+      source = new int[rows * k];
       weights = new float[k];
     }
   }
 
-  private void runGroup(Workspace ws, int group) {
-    int firstTile = group * GROUP_TILES;
-    int endTile = Math.min(plan.tiles(), firstTile + GROUP_TILES);
-    int firstQuery = firstTile * Matmul.ROWS;
-    int endQuery = Math.min(positions, endTile * Matmul.ROWS);
+  private void runTask(int worker, Workspace ws, int task) {
+    int firstBlock = task * blocksPerTask;
+    int endBlock = Math.min(plan.blocks(), firstBlock + blocksPerTask);
+    int blockRows = plan.blockRows;
+    int firstQuery = firstBlock * blockRows;
+    int endQuery = Math.min(positions, endBlock * blockRows);
     int entries = (endQuery - firstQuery) * topK;
     Arrays.fill(ws.best, 0, entries, Float.NEGATIVE_INFINITY);
     Arrays.fill(ws.source, 0, entries, -1);
 
     // Long-term memory: the first frame, every key, unmasked. Its short-term copies reuse these
-    // dot products (they are identical), so the first frame is multiplied once per target. Whole
-    // key ranges per call: the kernel runs fastest on long rows, and one frame's keys for a tile
-    // (D x h*w floats) are re-read from L2/L3 cheaply compared with the 8 FLOPs per key and depth.
-    for (int tile = firstTile; tile < endTile; tile++) {
-      multiplyTile(ws, tile, firstKeys, 0, positions);
-      int q0 = tile * Matmul.ROWS;
-      int rows = Math.min(Matmul.ROWS, positions - q0);
-      for (int r = 0; r < rows; r++) {
-        float[] c = row(ws, r);
-        int base = (q0 + r - firstQuery) * topK;
-        scan(ws, base, c, 0, positions, 0, 1);
+    // dot products (they are identical), so the first frame is multiplied once per target.
+    for (int block = firstBlock; block < endBlock; block++) {
+      int q0 = block * blockRows;
+      int q1 = Math.min(positions, q0 + blockRows);
+      float[][] c = kernel.multiply(worker, q0, q1, 0, 0, positions);
+      for (int q = q0; q < q1; q++) {
+        float[] row = c[q - q0];
+        int base = (q - firstQuery) * topK;
+        scan(ws, base, row, 0, positions, 0, 1);
         if (firstFrameCopies > 0) {
-          scanInRadius(ws, base, q0 + r, c, 0, firstFrameCopies);
+          scanInRadius(ws, base, q, row, 0, firstFrameCopies);
         }
       }
     }
@@ -253,21 +267,22 @@ public final class LabelPropagator implements AutoCloseable {
     // division by the temperature; every unmasked affinity is >= -1/T, so a masked key can only
     // enter a top-k that has fewer than k unmasked candidates. The first frame (long-term memory,
     // never masked) alone provides h*w candidates, so with k <= h*w masked keys never matter and
-    // skipping them (and the dot products they would need) is exact. When k > h*w the reference
+    // skipping them (whether or not the kernel computed them) is exact. When k > h*w the reference
     // may fill the last slots with masked keys, but their weight is exp(-1e10/T - max) = 0 in
     // float32 (for any T below ~1e8), exactly what the unfilled slots of our buffer contribute.
+    // Frame-major order: one frame's keys stay in cache across the task's blocks.
     for (int i = 0; i < contextCount; i++) {
       int slot = contextSlots[i];
-      float[][] keys = ringKeys[slot];
       int sourceBase = (1 + slot) * positions;
-      for (int tile = firstTile; tile < endTile; tile++) {
-        for (int run = plan.tileStart[tile], end = plan.tileStart[tile + 1]; run < end; run++) {
-          multiplyTile(ws, tile, keys, plan.runLo[run], plan.runHi[run]);
+      for (int block = firstBlock; block < endBlock; block++) {
+        int q0 = block * blockRows;
+        int q1 = Math.min(positions, q0 + blockRows);
+        float[][] c = null;
+        for (int run = plan.blockStart[block], end = plan.blockStart[block + 1]; run < end; run++) {
+          c = kernel.multiply(worker, q0, q1, 1 + slot, plan.runLo[run], plan.runHi[run]);
         }
-        int q0 = tile * Matmul.ROWS;
-        int rows = Math.min(Matmul.ROWS, positions - q0);
-        for (int r = 0; r < rows; r++) {
-          scanInRadius(ws, (q0 + r - firstQuery) * topK, q0 + r, row(ws, r), sourceBase, 1);
+        for (int q = q0; q < q1; q++) {
+          scanInRadius(ws, (q - firstQuery) * topK, q, c[q - q0], sourceBase, 1);
         }
       }
     }
@@ -275,23 +290,6 @@ public final class LabelPropagator implements AutoCloseable {
     for (int q = firstQuery; q < endQuery; q++) {
       predict(ws, (q - firstQuery) * topK, q);
     }
-  }
-
-  private static float[] row(Workspace ws, int r) {
-    switch (r) {
-      case 0: return ws.c0;
-      case 1: return ws.c1;
-      case 2: return ws.c2;
-      default: return ws.c3;
-    }
-  }
-
-  /** Dot products of the tile's queries with keys {@code [from, to)}. */
-  private void multiplyTile(Workspace ws, int tile, float[][] keys, int from, int to) {
-    int q0 = tile * Matmul.ROWS;
-    int last = positions - 1;
-    Matmul.dot4(queries, q0 * dim, Math.min(q0 + 1, last) * dim, Math.min(q0 + 2, last) * dim,
-        Math.min(q0 + 3, last) * dim, dim, keys, from, to, ws.c0, ws.c1, ws.c2, ws.c3);
   }
 
   /** Offers the in-radius keys of {@code query} (whose dot products are in {@code c}), each {@code copies} times. */
@@ -370,11 +368,8 @@ public final class LabelPropagator implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
   // Layout conversion and validation.
 
-  /**
-   * Normalises {@code grid} (frame {@code frame}) per position into {@code keysOut [D][positions]}
-   * and, if given, {@code queriesOut [positions][D]}, both in plan order.
-   */
-  private void load(FloatGrid grid, int frame, float[] queriesOut, float[][] keysOut) {
+  /** Normalises {@code grid} (frame {@code frame}) per position into {@code out [positions][D]} in plan order. */
+  private void load(FloatGrid grid, int frame, float[] out) {
     if (grid.height() != height || grid.width() != width || grid.channels() != dim) {
       throw new IllegalArgumentException("frame " + frame + ": features are " + grid.height() + "x" + grid.width()
           + "x" + grid.channels() + ", expected " + height + "x" + width + "x" + dim + " like frame 0");
@@ -394,11 +389,7 @@ public final class LabelPropagator implements AutoCloseable {
       }
       float norm = Math.max((float) Math.sqrt(squares), NORM_EPS);
       for (int d = 0; d < dim; d++) {
-        float y = v[src + d] / norm;
-        keysOut[d][p] = y;
-        if (queriesOut != null) {
-          queriesOut[p * dim + d] = y;
-        }
+        out[p * dim + d] = v[src + d] / norm;
       }
     }
   }
@@ -430,9 +421,10 @@ public final class LabelPropagator implements AutoCloseable {
 
   // ---------------------------------------------------------------------------------------------
 
-  /** Configures the threads of propagators and whole-video runs. */
+  /** Configures the threads and the affinity backend of propagators and whole-video runs. */
   public static final class Builder {
     private final PropagationConfig config;
+    private AffinityBackend backend = JavaAffinityBackend.INSTANCE;
     private ComputePool pool;
     private int threads = Runtime.getRuntime().availableProcessors();
 
@@ -457,6 +449,15 @@ public final class LabelPropagator implements AutoCloseable {
     }
 
     /**
+     * Computes the affinity on {@code backend} (default {@link JavaAffinityBackend#INSTANCE}). The
+     * propagators borrow it: the caller closes it (if it needs closing) after them.
+     */
+    public Builder backend(AffinityBackend backend) {
+      this.backend = Objects.requireNonNull(backend, "backend");
+      return this;
+    }
+
+    /**
      * Starts propagating from the first frame.
      *
      * @param firstFeatures raw encoder features {@code [h, w, D]} of frame 0
@@ -468,7 +469,7 @@ public final class LabelPropagator implements AutoCloseable {
       boolean owns = pool == null;
       ComputePool p = owns ? ComputePool.create(threads) : pool;
       try {
-        return new LabelPropagator(config, p, owns, firstFeatures, firstLabels);
+        return new LabelPropagator(config, p, owns, backend, firstFeatures, firstLabels);
       } catch (RuntimeException e) {
         if (owns) {
           p.close();

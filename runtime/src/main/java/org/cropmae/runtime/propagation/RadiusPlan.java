@@ -8,10 +8,11 @@ import java.util.Arrays;
  * <p>Positions are stored in an internal order chosen so that the keys near a query form long
  * contiguous index runs: {@code slow * fastLength + fast}, where the fast axis is x (row-major) or
  * y (column-major, {@link #transposed}). Each query has an exact list of in-radius key intervals
- * (one per slow line); queries are grouped in tiles of {@link Matmul#ROWS} consecutive positions whose
- * interval lists are merged into runs (gaps of at most {@link #MERGE_GAP} keys are computed rather
- * than split, because a short kernel call costs more than a few wasted dot products). The
- * orientation with the lower estimated cost is chosen.
+ * (one per slow line); queries are grouped in blocks of {@link #blockRows} consecutive positions
+ * (one {@link AffinityKernel#multiply} call each) whose interval lists are merged into runs (gaps
+ * of at most {@link #MERGE_GAP} keys are computed rather than split, because a short kernel call
+ * costs more than a few wasted dot products). The orientation with the lower estimated cost is
+ * chosen.
  */
 final class RadiusPlan {
   /** Out-of-radius gap (keys) that is computed anyway to keep a run contiguous. */
@@ -23,29 +24,32 @@ final class RadiusPlan {
   final int width;
   final int positions;
   final boolean transposed;
+  /** Queries per block (the last block may have fewer). */
+  final int blockRows;
   /** Internal index -> row-major index {@code y * width + x}. */
   final int[] rowMajor;
   /** Per query: its exact intervals are {@code [intervalLo[i], intervalHi[i])} for i in [queryStart[q], queryStart[q+1]). */
   final int[] queryStart;
   final int[] intervalLo;
   final int[] intervalHi;
-  /** Per tile: its runs are {@code [runLo[i], runHi[i])} for i in [tileStart[t], tileStart[t+1]). */
-  final int[] tileStart;
+  /** Per block: its runs are {@code [runLo[i], runHi[i])} for i in [blockStart[b], blockStart[b+1]). */
+  final int[] blockStart;
   final int[] runLo;
   final int[] runHi;
   /** Dot products one radius-masked context frame costs (real queries only). */
   final long maskedPairs;
 
-  private RadiusPlan(int height, int width, boolean transposed, int[] queryStart, int[] intervalLo,
-      int[] intervalHi, int[] tileStart, int[] runLo, int[] runHi, long maskedPairs) {
+  private RadiusPlan(int height, int width, boolean transposed, int blockRows, int[] queryStart, int[] intervalLo,
+      int[] intervalHi, int[] blockStart, int[] runLo, int[] runHi, long maskedPairs) {
     this.height = height;
     this.width = width;
     this.positions = height * width;
     this.transposed = transposed;
+    this.blockRows = blockRows;
     this.queryStart = queryStart;
     this.intervalLo = intervalLo;
     this.intervalHi = intervalHi;
-    this.tileStart = tileStart;
+    this.blockStart = blockStart;
     this.runLo = runLo;
     this.runHi = runHi;
     this.maskedPairs = maskedPairs;
@@ -58,23 +62,31 @@ final class RadiusPlan {
     }
   }
 
-  int tiles() {
-    return tileStart.length - 1;
+  int blocks() {
+    return blockStart.length - 1;
   }
 
-  /** The plan for an {@code height x width} grid, in whichever orientation computes less. */
+  /** The plan for blocks of {@link Matmul#ROWS} queries. */
   static RadiusPlan create(int height, int width, double radius) {
-    RadiusPlan rowMajor = build(height, width, radius, false);
+    return create(height, width, radius, Matmul.ROWS);
+  }
+
+  /** The plan for an {@code height x width} grid and blocks of {@code blockRows} queries, in whichever orientation computes less. */
+  static RadiusPlan create(int height, int width, double radius, int blockRows) {
+    if (blockRows < 1) {
+      throw new IllegalArgumentException("blockRows must be at least 1, got " + blockRows);
+    }
+    RadiusPlan rowMajor = build(height, width, radius, false, blockRows);
     if (height == width) {
       return rowMajor;
     }
-    RadiusPlan columnMajor = build(height, width, radius, true);
+    RadiusPlan columnMajor = build(height, width, radius, true, blockRows);
     return columnMajor.cost() < rowMajor.cost() ? columnMajor : rowMajor;
   }
 
   private long cost() {
     long runs = runLo.length;
-    return maskedPairs + runs * Matmul.ROWS * RUN_OVERHEAD;
+    return maskedPairs + runs * blockRows * RUN_OVERHEAD;
   }
 
   /**
@@ -86,7 +98,7 @@ final class RadiusPlan {
     return (float) Math.sqrt((double) a * a + (double) b * b) < (float) radius;
   }
 
-  private static RadiusPlan build(int height, int width, double radius, boolean transposed) {
+  private static RadiusPlan build(int height, int width, double radius, boolean transposed, int blockRows) {
     int slowLen = transposed ? width : height;
     int fastLen = transposed ? height : width;
     int positions = height * width;
@@ -126,17 +138,17 @@ final class RadiusPlan {
     int[] intervalLo = Arrays.copyOf(lo, n);
     int[] intervalHi = Arrays.copyOf(hi, n);
 
-    int tiles = (positions + Matmul.ROWS - 1) / Matmul.ROWS;
-    int[] tileStart = new int[tiles + 1];
-    int[] runLo = new int[tiles * 4];
-    int[] runHi = new int[tiles * 4];
+    int blocks = (positions + blockRows - 1) / blockRows;
+    int[] blockStart = new int[blocks + 1];
+    int[] runLo = new int[blocks * 4];
+    int[] runHi = new int[blocks * 4];
     int runs = 0;
     long pairs = 0;
     long[] packed = new long[0];
-    for (int t = 0; t < tiles; t++) {
-      tileStart[t] = runs;
-      int q0 = t * Matmul.ROWS;
-      int q1 = Math.min(positions, q0 + Matmul.ROWS);
+    for (int t = 0; t < blocks; t++) {
+      blockStart[t] = runs;
+      int q0 = t * blockRows;
+      int q1 = Math.min(positions, q0 + blockRows);
       int count = queryStart[q1] - queryStart[q0];
       if (packed.length < count) {
         packed = new long[count];
@@ -177,8 +189,8 @@ final class RadiusPlan {
       runs++;
       pairs += (long) (curHi - curLo) * (q1 - q0);
     }
-    tileStart[tiles] = runs;
-    return new RadiusPlan(height, width, transposed, queryStart, intervalLo, intervalHi, tileStart,
+    blockStart[blocks] = runs;
+    return new RadiusPlan(height, width, transposed, blockRows, queryStart, intervalLo, intervalHi, blockStart,
         Arrays.copyOf(runLo, runs), Arrays.copyOf(runHi, runs), pairs);
   }
 }

@@ -5,11 +5,13 @@ import org.cropmae.runtime.image.RgbImage;
 import org.cropmae.runtime.mask.IndexMask;
 import org.cropmae.runtime.mask.LabelSet;
 import org.cropmae.runtime.onnx.EncoderOutput;
+import org.cropmae.runtime.onnx.OnnxAffinityBackend;
 import org.cropmae.runtime.onnx.OnnxEncoder;
 import org.cropmae.runtime.preprocess.ImageNormalization;
 import org.cropmae.runtime.preprocess.ImageSize;
 import org.cropmae.runtime.preprocess.NormalizedImage;
 import org.cropmae.runtime.preprocess.Resize;
+import org.cropmae.runtime.propagation.AffinityBackend;
 import org.cropmae.runtime.propagation.ComputePool;
 import org.cropmae.runtime.propagation.LabelPropagator;
 import org.cropmae.runtime.propagation.PropagationConfig;
@@ -27,8 +29,11 @@ import org.cropmae.runtime.tensor.FloatGrid;
  * bilinearly to the protocol size, arg-maxed into palette indices and resized back to the frame's
  * own size with nearest neighbour.
  *
- * <p>Not thread-safe. The encoder is borrowed (not closed); the propagation threads are closed
- * with this object.
+ * <p>The propagation's affinity runs on ONNX Runtime ({@link OnnxAffinityBackend}, already present
+ * for the encoder) unless another {@link AffinityBackend} is given.
+ *
+ * <p>Not thread-safe. The encoder and a given backend or pool are borrowed (not closed); what this
+ * object creates (threads, ONNX Runtime affinity backend) is closed with it.
  */
 public final class MaskPropagator implements AutoCloseable {
   private final OnnxEncoder encoder;
@@ -39,9 +44,12 @@ public final class MaskPropagator implements AutoCloseable {
   private final ImageSize inputSize;
   private final LabelPropagator propagator;
   private final FloatGrid firstLabels;
+  /** The backend this object created and closes, or null when borrowed. */
+  private final OnnxAffinityBackend ownedBackend;
 
   private MaskPropagator(OnnxEncoder encoder, PropagationConfig config, RgbImage firstFrame, IndexMask firstMask,
-      ComputePool pool) {
+      ComputePool pool, AffinityBackend backend, OnnxAffinityBackend ownedBackend) {
+    this.ownedBackend = ownedBackend;
     this.encoder = Objects.requireNonNull(encoder, "encoder");
     this.config = Objects.requireNonNull(config, "config");
     if (firstMask.height() != firstFrame.height() || firstMask.width() != firstFrame.width()) {
@@ -56,7 +64,7 @@ public final class MaskPropagator implements AutoCloseable {
     IndexMask atInput = Resize.nearest(firstMask, inputSize.height(), inputSize.width());
     this.firstLabels = LabelSet.toFeatureGrid(labelSet.oneHot(atInput), grid.height(), grid.width());
     FloatGrid features = encode(firstFrame, 0);
-    LabelPropagator.Builder builder = LabelPropagator.builder(config);
+    LabelPropagator.Builder builder = LabelPropagator.builder(config).backend(backend);
     if (pool != null) {
       builder.pool(pool);
     }
@@ -64,7 +72,8 @@ public final class MaskPropagator implements AutoCloseable {
   }
 
   /**
-   * Starts a video.
+   * Starts a video, computing the affinity with ONNX Runtime (an {@link OnnxAffinityBackend} with
+   * default options, owned by this object).
    *
    * @param encoder the feature extractor (borrowed, not closed by this object)
    * @param config propagation parameters and protocol input size
@@ -77,7 +86,25 @@ public final class MaskPropagator implements AutoCloseable {
    */
   public static MaskPropagator start(OnnxEncoder encoder, PropagationConfig config, RgbImage firstFrame,
       IndexMask firstMask, ComputePool pool) {
-    return new MaskPropagator(encoder, config, firstFrame, firstMask, pool);
+    OnnxAffinityBackend backend = OnnxAffinityBackend.create();
+    try {
+      return new MaskPropagator(encoder, config, firstFrame, firstMask, pool, backend, backend);
+    } catch (RuntimeException e) {
+      backend.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Starts a video with the affinity computed by {@code backend} (borrowed: for example one
+   * {@link OnnxAffinityBackend} shared by several videos, or
+   * {@link org.cropmae.runtime.propagation.JavaAffinityBackend#INSTANCE}); otherwise as
+   * {@link #start(OnnxEncoder, PropagationConfig, RgbImage, IndexMask, ComputePool)}.
+   */
+  public static MaskPropagator start(OnnxEncoder encoder, PropagationConfig config, RgbImage firstFrame,
+      IndexMask firstMask, ComputePool pool, AffinityBackend backend) {
+    Objects.requireNonNull(backend, "backend");
+    return new MaskPropagator(encoder, config, firstFrame, firstMask, pool, backend, null);
   }
 
   /** The labels being propagated (distinct indices of the first mask, ascending) and their palette. */
@@ -142,6 +169,12 @@ public final class MaskPropagator implements AutoCloseable {
 
   @Override
   public void close() {
-    propagator.close();
+    try {
+      propagator.close();
+    } finally {
+      if (ownedBackend != null) {
+        ownedBackend.close();
+      }
+    }
   }
 }

@@ -15,10 +15,13 @@ import java.util.concurrent.Executors;
 import org.cropmae.runtime.io.Npy;
 import org.cropmae.runtime.io.NpyArray;
 import org.cropmae.runtime.tensor.FloatGrid;
+import org.cropmae.runtime.onnx.OnnxAffinityBackend;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** Parity with the official videowalk propagation on the reference fixture (prop_*.npy). */
+/** Parity with the official videowalk propagation on the reference fixture (prop_*.npy), for each affinity backend. */
 class PropagationParityTest {
   /** Absolute tolerance on soft labels (float32 dot products summed in a different order). */
   private static final double TOLERANCE = 1e-4;
@@ -27,6 +30,7 @@ class PropagationParityTest {
   private static FloatGrid label0;
   private static NpyArray expected;
   private static PropagationConfig config;
+  private static OnnxAffinityBackend onnx;
 
   @BeforeAll
   static void load() throws IOException {
@@ -42,6 +46,17 @@ class PropagationParityTest {
         .withTopK(json.get("topk").asInt())
         .withTemperature(json.get("temperature").asDouble())
         .withRadius(json.get("radius").asDouble());
+    onnx = OnnxAffinityBackend.create();
+  }
+
+  @AfterAll
+  static void closeBackend() {
+    onnx.close();
+  }
+
+  /** The backends by name (not as arguments: JUnit would close an AutoCloseable argument after one test). */
+  static AffinityBackend backend(String name) {
+    return name.equals("java") ? JavaAffinityBackend.INSTANCE : onnx;
   }
 
   static NpyArray read(String name) throws IOException {
@@ -53,32 +68,36 @@ class PropagationParityTest {
     }
   }
 
-  @Test
-  void wholeVideoMatchesReference() {
+  @ParameterizedTest
+  @ValueSource(strings = {"java", "onnx"})
+  void wholeVideoMatchesReference(String name) {
+    AffinityBackend backend = backend(name);
     assertEquals(4, config.contextLength());
     assertEquals(5, config.topK());
     assertEquals(6.0, config.radius());
-    List<FloatGrid> soft = LabelPropagator.builder(config).threads(2).propagate(features, label0);
+    List<FloatGrid> soft = LabelPropagator.builder(config).threads(2).backend(backend).propagate(features, label0);
     assertEquals(expected.dim(0), soft.size());
     double max = maxError(soft);
-    System.out.printf("propagation parity: max |error| = %.3g over %d frames%n", max, soft.size());
+    System.out.printf("propagation parity (%s): max |error| = %.3g over %d frames%n", backend, max, soft.size());
     assertTrue(max <= TOLERANCE, "max error " + max);
   }
 
-  @Test
-  void streamingMatchesWholeVideoAndReference() {
+  @ParameterizedTest
+  @ValueSource(strings = {"java", "onnx"})
+  void streamingMatchesWholeVideoAndReference(String name) {
+    AffinityBackend backend = backend(name);
     int frames = features.dim(0);
     float[] all = features.toFloatArray();
     int h = features.dim(1);
     int w = features.dim(2);
     int d = features.dim(3);
     int size = h * w * d;
-    List<FloatGrid> whole = LabelPropagator.builder(config).threads(1).propagate(features, label0);
+    List<FloatGrid> whole = LabelPropagator.builder(config).threads(1).backend(backend).propagate(features, label0);
     List<FloatGrid> streamed = new ArrayList<>();
     streamed.add(label0);
     ExecutorService executor = Executors.newFixedThreadPool(2);
     try (ComputePool pool = ComputePool.of(executor, 3);
-        LabelPropagator p = LabelPropagator.builder(config).pool(pool)
+        LabelPropagator p = LabelPropagator.builder(config).pool(pool).backend(backend)
             .start(new FloatGrid(h, w, d, Arrays.copyOfRange(all, 0, size)), label0)) {
       for (int t = 1; t < frames; t++) {
         assertEquals(t, p.nextFrameIndex());
@@ -97,8 +116,10 @@ class PropagationParityTest {
    * transposed reference output. The 30x20 grid makes the engine pick the other internal position
    * order than for 20x30, which this covers end to end.
    */
-  @Test
-  void transposedVideoMatchesTransposedReference() {
+  @ParameterizedTest
+  @ValueSource(strings = {"java", "onnx"})
+  void transposedVideoMatchesTransposedReference(String name) {
+    AffinityBackend backend = backend(name);
     assertTrue(RadiusPlan.create(20, 30, 6).transposed != RadiusPlan.create(30, 20, 6).transposed);
     int frames = features.dim(0);
     int h = features.dim(1);
@@ -120,7 +141,7 @@ class PropagationParityTest {
         System.arraycopy(label0.values(), (y * w + x) * c, label, (x * h + y) * c, c);
       }
     }
-    List<FloatGrid> soft = LabelPropagator.builder(config).threads(2)
+    List<FloatGrid> soft = LabelPropagator.builder(config).threads(2).backend(backend)
         .propagate(NpyArray.ofFloat32(new int[] {frames, w, h, d}, swapped), new FloatGrid(w, h, c, label));
     float[] exp = expected.toFloatArray();
     double max = 0;

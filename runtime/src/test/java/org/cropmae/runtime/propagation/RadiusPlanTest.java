@@ -71,26 +71,44 @@ class RadiusPlanTest {
 
   static void assertRunsCoverIntervals(RadiusPlan plan) {
     long pairs = 0;
-    for (int t = 0; t < plan.tiles(); t++) {
-      int rows = Math.min(Matmul.ROWS, plan.positions - t * Matmul.ROWS);
-      for (int i = plan.tileStart[t]; i < plan.tileStart[t + 1]; i++) {
+    int n = plan.blockRows;
+    for (int t = 0; t < plan.blocks(); t++) {
+      int rows = Math.min(n, plan.positions - t * n);
+      for (int i = plan.blockStart[t]; i < plan.blockStart[t + 1]; i++) {
         assertTrue(plan.runLo[i] < plan.runHi[i]);
-        if (i > plan.tileStart[t]) {
+        if (i > plan.blockStart[t]) {
           assertTrue(plan.runLo[i] > plan.runHi[i - 1] + RadiusPlan.MERGE_GAP, "runs closer than the merge gap");
         }
         pairs += (long) rows * (plan.runHi[i] - plan.runLo[i]);
       }
-      for (int q = t * Matmul.ROWS; q < t * Matmul.ROWS + rows; q++) {
+      for (int q = t * n; q < t * n + rows; q++) {
         for (int i = plan.queryStart[q]; i < plan.queryStart[q + 1]; i++) {
           boolean inside = false;
-          for (int j = plan.tileStart[t]; j < plan.tileStart[t + 1]; j++) {
+          for (int j = plan.blockStart[t]; j < plan.blockStart[t + 1]; j++) {
             inside |= plan.runLo[j] <= plan.intervalLo[i] && plan.intervalHi[i] <= plan.runHi[j];
           }
-          assertTrue(inside, "interval outside its tile's runs");
+          assertTrue(inside, "interval outside its block's runs");
         }
       }
     }
     assertEquals(pairs, plan.maskedPairs);
+  }
+
+  @Test
+  void largerBlocksCoverTheirIntervalsWithFewerRuns() {
+    int[][] grids = {{6, 11}, {20, 30}, {30, 55}};
+    for (int[] g : grids) {
+      RadiusPlan small = RadiusPlan.create(g[0], g[1], 3);
+      for (int rows : new int[] {1, 7, 64, 1000}) {
+        RadiusPlan plan = RadiusPlan.create(g[0], g[1], 3, rows);
+        assertEquals(rows, plan.blockRows);
+        assertEquals((g[0] * g[1] + rows - 1) / rows, plan.blocks());
+        assertRunsCoverIntervals(plan);
+        if (rows >= 64) {
+          assertTrue(plan.runLo.length < small.runLo.length, "fewer, longer runs");
+        }
+      }
+    }
   }
 
   @Test
