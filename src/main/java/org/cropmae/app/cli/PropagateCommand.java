@@ -13,6 +13,7 @@ import org.cropmae.runtime.io.desktop.ImageFiles;
 import org.cropmae.runtime.mask.IndexMask;
 import org.cropmae.runtime.mask.PalettePng;
 import org.cropmae.runtime.onnx.OnnxEncoder;
+import org.cropmae.runtime.propagation.AffinityBackend;
 import org.cropmae.runtime.propagation.ComputePool;
 import org.cropmae.runtime.propagation.LabelPropagator;
 import org.cropmae.runtime.propagation.PropagationConfig;
@@ -95,11 +96,14 @@ public final class PropagateCommand extends CliCommand {
           + features.dim(2) + ",C] to match the features' grid, got shape " + Arrays.toString(label0.shape()));
     }
     List<FloatGrid> soft;
+    AffinityBackend backend = propagation.openAffinityBackend();
     try {
-      soft = LabelPropagator.builder(config).threads(propagation.threads())
+      soft = LabelPropagator.builder(config).threads(propagation.threads()).backend(backend)
           .propagate(features, FloatGrid.fromNpy(label0));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(mode.features.features + ": " + e.getMessage(), e);
+    } finally {
+      PropagationOptions.close(backend);
     }
     FloatGrid first = soft.get(0);
     int frame = first.values().length;
@@ -118,9 +122,10 @@ public final class PropagateCommand extends CliCommand {
     IndexMask firstMask = PalettePng.read(mode.video.mask);
     RgbImage first = ImageFiles.readRgb(frames.get(0));
     Files.createDirectories(out);
+    AffinityBackend backend = propagation.openAffinityBackend();
     try (OnnxEncoder encoder = OnnxEncoder.open(mode.video.model, encoderOptions.toOptions());
         ComputePool pool = ComputePool.create(propagation.threads());
-        MaskPropagator propagator = MaskPropagator.start(encoder, config, first, firstMask, pool);
+        MaskPropagator propagator = MaskPropagator.start(encoder, config, first, firstMask, pool, backend);
         Progress progress = new Progress(stderr(), "propagate", frames.size())) {
       PalettePng.write(out.resolve(maskName(frames.get(0))), firstMask);
       progress.step("");
@@ -135,6 +140,8 @@ public final class PropagateCommand extends CliCommand {
         PalettePng.write(out.resolve(maskName(frames.get(t))), mask);
         progress.step("");
       }
+    } finally {
+      PropagationOptions.close(backend);
     }
     stdout().println("wrote " + frames.size() + " masks to " + out);
     return 0;

@@ -13,6 +13,8 @@ import org.cropmae.runtime.io.Npy;
 import org.cropmae.runtime.io.NpyArray;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code cropmae propagate} in features mode, against the official code's outputs. */
 class PropagateCommandTest {
@@ -26,10 +28,15 @@ class PropagateCommandTest {
         "--out", out.toString()};
   }
 
-  @Test
-  void reproducesTheReferenceSoftLabels() throws Exception {
-    Path out = tmp.resolve("soft.npy");
-    Cli.Result r = Cli.run(fixtureArgs(Cli.reference("prop_features.npy"), Cli.reference("prop_label0.npy"), out));
+  @ParameterizedTest
+  @ValueSource(strings = {"onnx", "java"})
+  void reproducesTheReferenceSoftLabels(String affinity) throws Exception {
+    Path out = tmp.resolve("soft-" + affinity + ".npy");
+    String[] base = fixtureArgs(Cli.reference("prop_features.npy"), Cli.reference("prop_label0.npy"), out);
+    String[] args = java.util.Arrays.copyOf(base, base.length + 2);
+    args[base.length] = "--affinity";
+    args[base.length + 1] = affinity;
+    Cli.Result r = Cli.run(args);
     assertEquals(0, r.exitCode(), r.err());
     NpyArray got = Npy.read(out);
     NpyArray want = Npy.read(Cli.reference("prop_expected_soft.npy"));
