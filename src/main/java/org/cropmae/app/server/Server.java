@@ -173,6 +173,11 @@ public final class Server implements AutoCloseable {
     return modelName;
   }
 
+  /** The execution provider the encoder runs on ({@code CPU} or {@code CUDA}). */
+  public String encoderProvider() {
+    return encoder.info().executionProvider();
+  }
+
   /** The configuration the server runs with. */
   public ServerConfig config() {
     return config;

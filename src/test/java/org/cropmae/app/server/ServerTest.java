@@ -98,7 +98,7 @@ class ServerTest {
   @Test
   void propagatesAZipOfFramesExactlyAsMaskPropagator() throws Exception {
     try (Server server = Server.start(base())) {
-      HttpResponse<byte[]> r = post(server, "/v1/propagate", new Multipart()
+      HttpResponse<byte[]> r = post(server, "/v1/propagate", new MultipartBody()
           .file("frames", "clip.zip", "application/zip", zip(demoFrames(FRAMES)))
           .file("mask", "00000.png", "image/png", maskBytes())
           .field("input_size", INPUT_SIZE));
@@ -120,7 +120,7 @@ class ServerTest {
   @Test
   void propagatesFramePartsInPartOrder() throws Exception {
     int n = 4;
-    Multipart form = new Multipart();
+    MultipartBody form = new MultipartBody();
     for (int t = 0; t < n; t++) {
       form.file("frame", "f" + (char) ('a' + t) + ".jpg", "image/jpeg", frameBytes(t)); // names carry no order
     }
@@ -143,7 +143,7 @@ class ServerTest {
   void embedsImagesLikeTheEncoderDirectly() throws Exception {
     try (Server server = Server.start(base())) {
       // One image at its own size (320x480 is a multiple of 16): [1, 1+20*30, D].
-      HttpResponse<byte[]> one = post(server, "/v1/embed", new Multipart().file("image", "x.jpg", "image/jpeg", frameBytes(3)));
+      HttpResponse<byte[]> one = post(server, "/v1/embed", new MultipartBody().file("image", "x.jpg", "image/jpeg", frameBytes(3)));
       assertEquals(200, one.statusCode(), body(one));
       NpyArray a = Npy.read(new ByteArrayInputStream(one.body()));
       int d = encoder.info().embedDim();
@@ -156,7 +156,7 @@ class ServerTest {
       files.put("img-7.jpg", frameBytes(7));
       files.put("img-2.jpg", frameBytes(2));
       files.put("img-10.jpg", frameBytes(10));
-      HttpResponse<byte[]> three = post(server, "/v1/embed", new Multipart()
+      HttpResponse<byte[]> three = post(server, "/v1/embed", new MultipartBody()
           .file("image", "imgs.zip", "application/zip", zip(files)).field("size", "160x224"));
       assertEquals(200, three.statusCode(), body(three));
       NpyArray b = Npy.read(new ByteArrayInputStream(three.body()));
@@ -170,11 +170,11 @@ class ServerTest {
   @Test
   void fullQueueAnswers503WithRetryAfterAndNothingLeaks() throws Exception {
     byte[] body;
-    Multipart form = new Multipart()
+    MultipartBody form = new MultipartBody()
         .file("frames", "clip.zip", "application/zip", zip(demoFrames(4)))
         .file("mask", "00000.png", "image/png", maskBytes())
         .field("input_size", INPUT_SIZE);
-    body = form.body();
+    body = form.bytes();
     List<HttpResponse<byte[]>> responses = new ArrayList<>();
     deleteTree(MultipartForm.SPOOL_GUARD); // left by an earlier failing run
     try (Server server = Server.start(base().withWorkers(2).withQueue(4))) {
@@ -216,11 +216,11 @@ class ServerTest {
   @Test
   void shutdownFinishesTheRequestInFlight() throws Exception {
     Server server = Server.start(base());
-    Multipart form = new Multipart()
+    MultipartBody form = new MultipartBody()
         .file("frames", "clip.zip", "application/zip", zip(demoFrames(FRAMES)))
         .file("mask", "00000.png", "image/png", maskBytes())
         .field("input_size", INPUT_SIZE);
-    CompletableFuture<HttpResponse<byte[]>> call = HTTP.sendAsync(request(server, "/v1/propagate", form.contentType(), form.body()),
+    CompletableFuture<HttpResponse<byte[]>> call = HTTP.sendAsync(request(server, "/v1/propagate", form.contentType(), form.bytes()),
         HttpResponse.BodyHandlers.ofByteArray());
     long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (metric(server, "cropmae_requests_in_flight") < 1 && System.nanoTime() < until) {
@@ -240,7 +240,7 @@ class ServerTest {
   void slowRequestTimesOutWith504AndTheWorkerIsFreedAgain() throws Exception {
     try (Server server = Server.start(base().withTimeout(Duration.ofMillis(300)))) {
       // The paper's DAVIS size (480x880) takes well over 300 ms for 12 frames.
-      HttpResponse<byte[]> r = post(server, "/v1/propagate", new Multipart()
+      HttpResponse<byte[]> r = post(server, "/v1/propagate", new MultipartBody()
           .file("frames", "clip.zip", "application/zip", zip(demoFrames(FRAMES)))
           .file("mask", "00000.png", "image/png", maskBytes()));
       assertEquals(504, r.statusCode(), body(r));
@@ -252,7 +252,7 @@ class ServerTest {
       assertEquals(0, metric(server, "cropmae_requests_in_flight"), "the abandoned job must stop");
     }
     try (Server server = Server.start(base().withTimeout(Duration.ofMillis(1)))) {
-      HttpResponse<byte[]> r = post(server, "/v1/embed", new Multipart().file("image", "x.jpg", "image/jpeg", frameBytes(0)));
+      HttpResponse<byte[]> r = post(server, "/v1/embed", new MultipartBody().file("image", "x.jpg", "image/jpeg", frameBytes(0)));
       assertEquals(504, r.statusCode(), body(r));
     }
   }
@@ -267,7 +267,7 @@ class ServerTest {
       assertEquals(ModelRegistry.bundled().defaultModel(), health.get("model").asText());
       assertEquals("CPU", health.get("provider").asText());
 
-      HttpResponse<byte[]> r = post(server, "/v1/propagate", new Multipart()
+      HttpResponse<byte[]> r = post(server, "/v1/propagate", new MultipartBody()
           .file("frames", "clip.zip", "application/zip", zip(demoFrames(3)))
           .file("mask", "00000.png", "image/png", maskBytes()).field("input_size", INPUT_SIZE));
       assertEquals(200, r.statusCode(), body(r));
@@ -313,14 +313,14 @@ class ServerTest {
       assertEquals(401, wrong.statusCode());
       assertTrue(wrong.headers().firstValue("WWW-Authenticate").orElse("").contains("invalid_token"));
 
-      Multipart form = new Multipart().file("image", "x.jpg", "image/jpeg", frameBytes(0));
-      HttpResponse<byte[]> embed = HTTP.send(request(server, "/v1/embed", form.contentType(), form.body()),
+      MultipartBody form = new MultipartBody().file("image", "x.jpg", "image/jpeg", frameBytes(0));
+      HttpResponse<byte[]> embed = HTTP.send(request(server, "/v1/embed", form.contentType(), form.bytes()),
           HttpResponse.BodyHandlers.ofByteArray());
       assertEquals(401, embed.statusCode(), body(embed));
 
       HttpResponse<byte[]> right = HTTP.send(HttpRequest.newBuilder(server.uri().resolve("/v1/embed"))
           .header("Authorization", "Bearer s3cret-token").header("Content-Type", form.contentType())
-          .POST(HttpRequest.BodyPublishers.ofByteArray(form.body())).build(), HttpResponse.BodyHandlers.ofByteArray());
+          .POST(HttpRequest.BodyPublishers.ofByteArray(form.bytes())).build(), HttpResponse.BodyHandlers.ofByteArray());
       assertEquals(200, right.statusCode(), body(right));
       assertEquals(200, send(server, "/health").statusCode(), "health needs no token");
     }
@@ -330,17 +330,17 @@ class ServerTest {
   void oversizedUploadIs413() throws Exception {
     ServerConfig c = base().withLimits(ServerLimits.defaults().withMaxRequestBytes(1 << 20));
     try (Server server = Server.start(c)) {
-      Multipart form = new Multipart().file("frames", "clip.zip", "application/zip", new byte[2 << 20])
+      MultipartBody form = new MultipartBody().file("frames", "clip.zip", "application/zip", new byte[2 << 20])
           .file("mask", "00000.png", "image/png", maskBytes());
       HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(server.uri().resolve("/v1/propagate"))
-          .header("Content-Type", form.contentType()).POST(HttpRequest.BodyPublishers.ofByteArray(form.body())).build(),
+          .header("Content-Type", form.contentType()).POST(HttpRequest.BodyPublishers.ofByteArray(form.bytes())).build(),
           HttpResponse.BodyHandlers.ofByteArray());
       assertEquals(413, r.statusCode(), body(r));
       assertTrue(error(r).contains("exceeds the limit of 1048576"), body(r));
       // Without a Content-Length (chunked), the multipart parser stops at the limit.
       HttpResponse<byte[]> chunked = HTTP.send(HttpRequest.newBuilder(server.uri().resolve("/v1/propagate"))
           .header("Content-Type", form.contentType())
-          .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(form.body()))).build(),
+          .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(form.bytes()))).build(),
           HttpResponse.BodyHandlers.ofByteArray());
       assertEquals(413, chunked.statusCode(), body(chunked));
       assertEquals(200, send(server, "/health").statusCode(), "the server still serves");
@@ -350,26 +350,26 @@ class ServerTest {
   @Test
   void malformedBodiesAre400WithOneLineJson() throws Exception {
     try (Server server = Server.start(base())) {
-      assertError(server, new Multipart().file("frames", "clip.zip", "application/zip",
+      assertError(server, new MultipartBody().file("frames", "clip.zip", "application/zip",
           new byte[] {'P', 'K', 3, 4, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28})
           .file("mask", "m.png", "image/png", maskBytes()), 400, "frames: corrupt zip file");
-      assertError(server, new Multipart().file("frames", "clip.zip", "application/zip", "not a zip".getBytes())
+      assertError(server, new MultipartBody().file("frames", "clip.zip", "application/zip", "not a zip".getBytes())
           .file("mask", "m.png", "image/png", maskBytes()), 400, "frames: not a zip file");
-      assertError(server, new Multipart().file("frames", "clip.zip", "application/zip", zip(demoFrames(2))),
+      assertError(server, new MultipartBody().file("frames", "clip.zip", "application/zip", zip(demoFrames(2))),
           400, "missing file field 'mask'");
-      assertError(server, new Multipart().file("frames", "clip.zip", "application/zip", zip(demoFrames(2)))
+      assertError(server, new MultipartBody().file("frames", "clip.zip", "application/zip", zip(demoFrames(2)))
           .file("mask", "m.png", "image/png", maskBytes()).field("tpok", "3"), 400, "unknown form field 'tpok'");
-      assertError(server, new Multipart().file("frames", "clip.zip", "application/zip", zip(demoFrames(2)))
+      assertError(server, new MultipartBody().file("frames", "clip.zip", "application/zip", zip(demoFrames(2)))
           .file("mask", "m.png", "image/png", maskBytes()).field("topk", "0"), 400, "topK must be at least 1");
-      assertError(server, new Multipart().file("frames", "clip.zip", "application/zip", zip(demoFrames(2)))
+      assertError(server, new MultipartBody().file("frames", "clip.zip", "application/zip", zip(demoFrames(2)))
           .file("mask", "m.png", "image/png", maskBytes()).field("input_size", "100x100"), 400, "not a multiple");
-      assertError(server, new Multipart().file("frame", "0.jpg", "image/jpeg", "garbage".getBytes())
+      assertError(server, new MultipartBody().file("frame", "0.jpg", "image/jpeg", "garbage".getBytes())
           .file("mask", "m.png", "image/png", maskBytes()), 400, "frame/0.jpg: not an image format");
-      assertError(server, new Multipart().file("frames", "clip.zip", "application/zip", zip(demoFrames(2)))
+      assertError(server, new MultipartBody().file("frames", "clip.zip", "application/zip", zip(demoFrames(2)))
           .file("mask", "m.png", "image/png", frameBytes(0)), 400, "mask/m.png: not a PNG file");
       Map<String, byte[]> noNumber = new LinkedHashMap<>();
       noNumber.put("first.jpg", frameBytes(0));
-      assertError(server, new Multipart().file("frames", "clip.zip", "application/zip", zip(noNumber))
+      assertError(server, new MultipartBody().file("frames", "clip.zip", "application/zip", zip(noNumber))
           .file("mask", "m.png", "image/png", maskBytes()), 400, "no frame number");
       HttpResponse<byte[]> notMultipart = HTTP.send(request(server, "/v1/embed", "application/json", "{}".getBytes()),
           HttpResponse.BodyHandlers.ofByteArray());
@@ -389,10 +389,10 @@ class ServerTest {
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put("00000.jpg", frameBytes(0));
         files.put(evil, frameBytes(1));
-        assertError(server, new Multipart().file("frames", "clip.zip", "application/zip", zip(files))
+        assertError(server, new MultipartBody().file("frames", "clip.zip", "application/zip", zip(files))
             .file("mask", "m.png", "image/png", maskBytes()), 400, "unsafe entry name");
       }
-      assertError(server, new Multipart().file("frame", "../00000.jpg", "image/jpeg", frameBytes(0))
+      assertError(server, new MultipartBody().file("frame", "../00000.jpg", "image/jpeg", frameBytes(0))
           .file("mask", "m.png", "image/png", maskBytes()), 400, "unsafe entry name");
     }
     for (Path dir : List.of(tmp, tmp.getParent() == null ? tmp : tmp.getParent(), Path.of("").toAbsolutePath(),
@@ -409,11 +409,11 @@ class ServerTest {
       // A 60-byte PNG declaring 100000x100000 pixels (10^10 pixels, 30 GB decoded).
       byte[] bomb = pngHeaderOnly(100_000, 100_000);
       long before = allocatedBytes();
-      assertError(server, new Multipart().file("frame", "00000.png", "image/png", bomb)
+      assertError(server, new MultipartBody().file("frame", "00000.png", "image/png", bomb)
           .file("mask", "m.png", "image/png", bomb), 413, "100000x100000 image exceeds the limit");
-      assertError(server, new Multipart().file("image", "x.png", "image/png", bomb), 413, "100000x100000 image exceeds");
+      assertError(server, new MultipartBody().file("image", "x.png", "image/png", bomb), 413, "100000x100000 image exceeds");
       // A bomb as the mask of a real frame: its header is compared with the frame's first.
-      assertError(server, new Multipart().file("frame", "00000.jpg", "image/jpeg", frameBytes(0))
+      assertError(server, new MultipartBody().file("frame", "00000.jpg", "image/jpeg", frameBytes(0))
           .file("mask", "m.png", "image/png", bomb), 400, "the mask is 100000x100000 but the first frame is 320x480");
       long allocated = allocatedBytes() - before;
       assertTrue(allocated < 512L << 20, "the server allocated " + allocated + " bytes for three tiny bombs");
@@ -428,19 +428,19 @@ class ServerTest {
         }
         z.closeEntry();
       }
-      assertError(server, new Multipart().file("frames", "clip.zip", "application/zip", zipBomb.toByteArray())
+      assertError(server, new MultipartBody().file("frames", "clip.zip", "application/zip", zipBomb.toByteArray())
           .file("mask", "m.png", "image/png", maskBytes()), 413, "zip bomb");
     }
     try (Server server = Server.start(base().withLimits(ServerLimits.defaults().withMaxZipEntries(3)))) {
-      assertError(server, new Multipart().file("frames", "clip.zip", "application/zip", zip(demoFrames(4)))
+      assertError(server, new MultipartBody().file("frames", "clip.zip", "application/zip", zip(demoFrames(4)))
           .file("mask", "m.png", "image/png", maskBytes()), 413, "more than 3 entries");
     }
     try (Server server = Server.start(base().withLimits(ServerLimits.defaults().withMaxFrames(2)))) {
-      assertError(server, new Multipart().file("frames", "clip.zip", "application/zip", zip(demoFrames(3)))
+      assertError(server, new MultipartBody().file("frames", "clip.zip", "application/zip", zip(demoFrames(3)))
           .file("mask", "m.png", "image/png", maskBytes()), 413, "more than 2 images");
     }
     try (Server server = Server.start(base().withLimits(ServerLimits.defaults().withMaxTotalPixels(3 * 320 * 480 - 1)))) {
-      assertError(server, new Multipart().file("frames", "clip.zip", "application/zip", zip(demoFrames(3)))
+      assertError(server, new MultipartBody().file("frames", "clip.zip", "application/zip", zip(demoFrames(3)))
           .file("mask", "m.png", "image/png", maskBytes()), 413, "pixels per request (at frames/clip/00002.jpg)");
     }
   }
@@ -570,8 +570,8 @@ class ServerTest {
         .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
   }
 
-  private static HttpResponse<byte[]> post(Server server, String path, Multipart form) throws Exception {
-    return HTTP.send(request(server, path, form.contentType(), form.body()), HttpResponse.BodyHandlers.ofByteArray());
+  private static HttpResponse<byte[]> post(Server server, String path, MultipartBody form) throws Exception {
+    return HTTP.send(request(server, path, form.contentType(), form.bytes()), HttpResponse.BodyHandlers.ofByteArray());
   }
 
   private static HttpResponse<byte[]> send(Server server, String path) throws Exception {
@@ -579,8 +579,8 @@ class ServerTest {
         HttpResponse.BodyHandlers.ofByteArray());
   }
 
-  private static void assertError(Server server, Multipart form, int status, String fragment) throws Exception {
-    String path = form.body().length > 0 && new String(form.body(), java.nio.charset.StandardCharsets.ISO_8859_1)
+  private static void assertError(Server server, MultipartBody form, int status, String fragment) throws Exception {
+    String path = form.bytes().length > 0 && new String(form.bytes(), java.nio.charset.StandardCharsets.ISO_8859_1)
         .contains("name=\"image\"") ? "/v1/embed" : "/v1/propagate";
     HttpResponse<byte[]> r = post(server, path, form);
     assertEquals(status, r.statusCode(), body(r));
