@@ -3,6 +3,7 @@ package org.cropmae.app.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -122,6 +123,8 @@ public final class Server implements AutoCloseable {
       cfg.startup.showJavalinBanner = false;
       cfg.startup.showOldJavalinVersionWarning = false;
       cfg.http.maxRequestSize = config.limits().maxRequestBytes();
+      // Masks are PNGs in a zip and features are float32: neither gains from gzip, which costs CPU.
+      cfg.http.compressionStrategy = CompressionStrategy.NONE;
       cfg.jetty.modifyServer(server -> {
         // Stop = stop accepting, let requests in flight finish (up to the grace period), then stop.
         server.setHandler(new GracefulHandler());

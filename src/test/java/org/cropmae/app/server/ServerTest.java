@@ -412,11 +412,19 @@ class ServerTest {
       assertError(server, new MultipartBody().file("frame", "00000.png", "image/png", bomb)
           .file("mask", "m.png", "image/png", bomb), 413, "100000x100000 image exceeds the limit");
       assertError(server, new MultipartBody().file("image", "x.png", "image/png", bomb), 413, "100000x100000 image exceeds");
+      // A real JPEG whose SOF0 header is patched to declare 60000x60000 pixels.
+      byte[] jpeg = frameBytes(0).clone();
+      int sof = indexOfMarker(jpeg, 0xC0);
+      jpeg[sof + 5] = (byte) (60000 >> 8);
+      jpeg[sof + 6] = (byte) 60000;
+      jpeg[sof + 7] = (byte) (60000 >> 8);
+      jpeg[sof + 8] = (byte) 60000;
+      assertError(server, new MultipartBody().file("image", "x.jpg", "image/jpeg", jpeg), 413, "60000x60000 image exceeds");
       // A bomb as the mask of a real frame: its header is compared with the frame's first.
       assertError(server, new MultipartBody().file("frame", "00000.jpg", "image/jpeg", frameBytes(0))
           .file("mask", "m.png", "image/png", bomb), 400, "the mask is 100000x100000 but the first frame is 320x480");
       long allocated = allocatedBytes() - before;
-      assertTrue(allocated < 512L << 20, "the server allocated " + allocated + " bytes for three tiny bombs");
+      assertTrue(allocated < 512L << 20, "the server allocated " + allocated + " bytes for four tiny bombs");
 
       // A zip entry of 64 MiB of zeros compresses to about 64 KiB: a ratio near 1000.
       ByteArrayOutputStream zipBomb = new ByteArrayOutputStream();
@@ -553,6 +561,16 @@ class ServerTest {
     crc.update(t);
     crc.update(data);
     out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+  }
+
+  /** Offset of the first JPEG marker 0xFF {@code code}. */
+  private static int indexOfMarker(byte[] jpeg, int code) {
+    for (int i = 2; i + 1 < jpeg.length; i++) {
+      if ((jpeg[i] & 0xFF) == 0xFF && (jpeg[i + 1] & 0xFF) == code) {
+        return i;
+      }
+    }
+    throw new AssertionError("no marker 0xFF" + Integer.toHexString(code));
   }
 
   /** Bytes allocated by all live threads of this JVM so far (HotSpot's per-thread counters). */
