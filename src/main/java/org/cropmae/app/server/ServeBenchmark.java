@@ -92,9 +92,12 @@ public final class ServeBenchmark {
    * @param p50Ms median latency of the 200 answers, ms
    * @param p99Ms 99th percentile latency of the 200 answers, ms (nearest rank)
    * @param maxMs slowest 200 answer, ms
+   * @param cpuShare CPU time of this process (server and clients) over {@code seconds x processors}: well
+   *     below 1 with the server busy means other processes took the cores
+   * @param loadAverage the system load average (1 minute) at the end of the level
    */
   public record Level(int concurrency, int requests, int ok, int rejected, int failed, double seconds, double requestsPerSecond,
-      double framesPerSecond, double p50Ms, double p99Ms, double maxMs) {}
+      double framesPerSecond, double p50Ms, double p99Ms, double maxMs, double cpuShare, double loadAverage) {}
 
   /**
    * The measurements.
@@ -138,6 +141,8 @@ public final class ServeBenchmark {
         n.put("p50_ms", round(l.p50Ms()));
         n.put("p99_ms", round(l.p99Ms()));
         n.put("max_ms", round(l.maxMs()));
+        n.put("process_cpu_share", round(l.cpuShare()));
+        n.put("load_average", round(l.loadAverage()));
       }
       try {
         return json.writerWithDefaultPrettyPrinter().writeValueAsString(o);
@@ -188,6 +193,8 @@ public final class ServeBenchmark {
       t.setDaemon(true);
       return t;
     });
+    var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    long cpu0 = os.getProcessCpuTime();
     long start = System.nanoTime();
     List<CompletableFuture<Void>> done = new ArrayList<>();
     for (int i = 0; i < clients; i++) {
@@ -210,6 +217,7 @@ public final class ServeBenchmark {
     }
     CompletableFuture.allOf(done.toArray(new CompletableFuture<?>[0])).join();
     double seconds = (System.nanoTime() - start) / 1e9;
+    double cpuShare = (os.getProcessCpuTime() - cpu0) / 1e9 / (seconds * Runtime.getRuntime().availableProcessors());
     pool.shutdown();
     try {
       pool.awaitTermination(5, TimeUnit.SECONDS);
@@ -219,7 +227,7 @@ public final class ServeBenchmark {
     double[] sorted = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
     return new Level(clients, sent.get(), ok.get(), rejected.get(), failed.get(), seconds, ok.get() / seconds,
         ok.get() * (double) s.frames() / seconds, percentile(sorted, 50), percentile(sorted, 99),
-        sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1]);
+        sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1], cpuShare, os.getSystemLoadAverage());
   }
 
   /** Nearest-rank percentile; NaN when there is no sample. */
