@@ -44,15 +44,11 @@ final class MultipartForm {
    *
    * @param fileFields names of the file fields the endpoint takes
    * @param textFields names of the text fields the endpoint takes
-   * @throws HttpError 415 when the body is not multipart, 413 when it is over the size limit, 400
+   * @throws HttpError 415 when the body is not multipart (see {@link #requireMultipart}), 413 when it is over the size limit, 400
    *     when it is malformed, a field is unknown or repeated, or a file name is unsafe
    */
   static MultipartForm read(HttpServletRequest request, ServerLimits limits, Set<String> fileFields, Set<String> textFields) {
-    String type = request.getContentType();
-    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
-      throw new HttpError(415, "expected a multipart/form-data body, got " + (type == null ? "no Content-Type" : "'" + type + "'"),
-          Map.of());
-    }
+    requireMultipart(request);
     long max = limits.maxRequestBytes();
     request.setAttribute(JETTY_MULTIPART_CONFIG, new MultipartConfigElement(SPOOL_GUARD.toString(), max, max, (int) max));
     Map<String, List<NamedBytes>> files = new LinkedHashMap<>();
@@ -91,6 +87,19 @@ final class MultipartForm {
       throw HttpError.badRequest("malformed multipart/form-data body (" + why + ")");
     }
     return new MultipartForm(files, fields);
+  }
+
+  /**
+   * Checks the {@code Content-Type} header, before anything is read.
+   *
+   * @throws HttpError 415 unless it is {@code multipart/form-data}
+   */
+  static void requireMultipart(HttpServletRequest request) {
+    String type = request.getContentType();
+    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
+      throw new HttpError(415, "expected a multipart/form-data body, got " + (type == null ? "no Content-Type" : "'" + type + "'"),
+          Map.of());
+    }
   }
 
   /** The files sent as {@code name}, in order; empty when none. */

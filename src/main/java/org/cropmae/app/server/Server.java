@@ -310,6 +310,7 @@ public final class Server implements AutoCloseable {
     if (declared > config.limits().maxRequestBytes()) {
       throw HttpError.tooLarge("request body of " + declared + " bytes exceeds the limit of " + config.limits().maxRequestBytes());
     }
+    MultipartForm.requireMultipart(ctx.req());
     WorkPool.Ticket ticket = workPool.admit();
     if (ticket == null) {
       throw unavailable("the server is busy (" + config.workers() + " running, " + config.queue() + " queued); retry later",

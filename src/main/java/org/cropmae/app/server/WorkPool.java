@@ -104,6 +104,7 @@ final class WorkPool {
           } finally {
             running.decrementAndGet();
             long took = System.nanoTime() - start;
+            // Racy read-modify-write: a lost update only blurs an estimate.
             meanJobNanos = meanJobNanos == 0 ? took : 0.8 * meanJobNanos + 0.2 * took;
             release();
           }
