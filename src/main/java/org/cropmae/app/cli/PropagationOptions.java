@@ -63,11 +63,23 @@ public final class PropagationOptions {
 
   /** The configuration the options describe. */
   public PropagationConfig toConfig() {
+    return toConfig(preset, context, topK, temperature, radius, inputSize == null ? null : parseSize(inputSize, "--input-size"));
+  }
+
+  /**
+   * A preset with some of its parameters replaced; {@code null} keeps the preset's value. Shared
+   * with the server, which takes the same parameters as form fields.
+   *
+   * @param preset davis, jhmdb or vip
+   * @throws IllegalArgumentException naming the parameter when a value is out of range
+   */
+  public static PropagationConfig toConfig(String preset, Integer context, Integer topK, Double temperature, Double radius,
+      ProtocolSize inputSize) {
     PropagationConfig c = switch (preset) {
       case "davis" -> PropagationConfig.davis();
       case "jhmdb" -> PropagationConfig.jhmdb();
       case "vip" -> PropagationConfig.vip();
-      default -> throw new IllegalArgumentException("--preset: expected davis, jhmdb or vip, got '" + preset + "'");
+      default -> throw new IllegalArgumentException("preset: expected davis, jhmdb or vip, got '" + preset + "'");
     };
     if (context != null) {
       c = c.withContextLength(context);
@@ -82,7 +94,7 @@ public final class PropagationOptions {
       c = c.withRadius(radius);
     }
     if (inputSize != null) {
-      c = c.withInputSize(parseSize(inputSize));
+      c = c.withInputSize(inputSize);
     }
     return c;
   }
@@ -96,7 +108,12 @@ public final class PropagationOptions {
     return n;
   }
 
-  private static ProtocolSize parseSize(String s) {
+  /**
+   * Parses {@code HxW} (a fixed size) or {@code S} (the longer side).
+   *
+   * @param option how an error message names the value, e.g. {@code --input-size}
+   */
+  public static ProtocolSize parseSize(String s, String option) {
     try {
       int x = s.indexOf('x');
       if (x < 0) {
@@ -104,7 +121,7 @@ public final class PropagationOptions {
       }
       return new ProtocolSize.Fixed(Integer.parseInt(s.substring(0, x).strip()), Integer.parseInt(s.substring(x + 1).strip()));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--input-size: expected HxW (e.g. 480x880) or a longer side (e.g. 880), got '" + s + "'");
+      throw new IllegalArgumentException(option + ": expected HxW (e.g. 480x880) or a longer side (e.g. 880), got '" + s + "'");
     }
   }
 }

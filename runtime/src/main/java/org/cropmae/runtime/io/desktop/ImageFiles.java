@@ -139,8 +139,12 @@ public final class ImageFiles {
     return img;
   }
 
-  /** Copies a decoded image's RGB samples, without colour management. */
-  static RgbImage toRgb(BufferedImage img) {
+  /**
+   * Copies a decoded image's RGB samples, without colour management, with the conversions
+   * {@link #readRgb} applies. For callers that decode from memory with their own
+   * {@code javax.imageio.ImageReader} (a server checking the declared size before decoding).
+   */
+  public static RgbImage toRgb(BufferedImage img) {
     int w = img.getWidth(), h = img.getHeight();
     byte[] rgb = new byte[Math.multiplyExact(Math.multiplyExact(w, h), 3)];
     Raster raster = img.getRaster();

@@ -1,0 +1,519 @@
+package org.cropmae.app.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.cropmae.app.cli.PropagationOptions;
+import org.cropmae.runtime.io.Npy;
+import org.cropmae.runtime.io.NpyArray;
+import org.cropmae.runtime.model.ModelRegistry;
+import org.cropmae.runtime.onnx.OnnxEncoder;
+import org.cropmae.runtime.preprocess.ImageSize;
+import org.cropmae.runtime.propagation.ComputePool;
+import org.cropmae.runtime.propagation.PropagationConfig;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+
+/**
+ * The CropMAE HTTP server: mask propagation and feature extraction over HTTP (Javalin on Jetty).
+ * The API is described in {@code docs/SERVER.md} and, as OpenAPI 3, at {@code GET /openapi.json}.
+ *
+ * <p>Design: one encoder shared by all requests (ONNX Runtime sessions are thread-safe), one
+ * affinity thread pool shared by all requests, and a bounded {@link WorkPool} of
+ * {@link ServerConfig#workers()} threads plus {@link ServerConfig#queue()} waiting places. A
+ * request takes a place before its body is read and gets 503 with {@code Retry-After} when there
+ * is none, so memory is bounded by {@code (workers + queue) x maxRequestBytes} plus each worker's
+ * propagation state (about {@code (context + 1) x h x w x D} floats).
+ *
+ * <p>{@link #close()} shuts down gracefully: the port stops accepting, requests in flight finish
+ * (up to the request timeout), then the workers and the encoder are closed.
+ */
+public final class Server implements AutoCloseable {
+  /** The routes, as metrics label them; anything else is {@code other}. */
+  public static final List<String> ROUTES = List.of("/health", "/metrics", "/openapi.json", "/v1/propagate", "/v1/embed");
+
+  private static final System.Logger LOG = System.getLogger(Server.class.getName());
+  private static final String OPENAPI = "/org/cropmae/app/server/openapi.json";
+  private static final String BODY_READ = "cropmae.bodyRead";
+  private static final Set<String> PROPAGATE_FILES = Set.of("frames", "frame", "mask");
+  private static final Set<String> PROPAGATE_FIELDS = Set.of("preset", "context", "topk", "temperature", "radius", "input_size");
+  private static final Set<String> EMBED_FILES = Set.of("image");
+  private static final Set<String> EMBED_FIELDS = Set.of("size");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final ServerConfig config;
+  private final String modelName;
+  private final OnnxEncoder encoder;
+  private final ComputePool computePool;
+  private final WorkPool workPool;
+  private final ServerMetrics metrics;
+  private final byte[] openApi;
+  private final byte[] tokenDigest;
+  private final Duration grace;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile boolean draining;
+  private Javalin javalin;
+  private int port;
+
+  private Server(ServerConfig config, String modelName, OnnxEncoder encoder) throws IOException {
+    this.config = config;
+    this.modelName = modelName;
+    this.encoder = encoder;
+    this.computePool = ComputePool.create(config.propagationThreads());
+    this.workPool = new WorkPool(config.workers(), config.queue());
+    this.metrics = new ServerMetrics(workPool::queueDepth, workPool::running, config.queue(), config.workers());
+    this.tokenDigest = config.token() == null ? null : sha256(config.token());
+    this.grace = config.timeout().plusSeconds(5);
+    try (InputStream in = Server.class.getResourceAsStream(OPENAPI)) {
+      if (in == null) {
+        throw new IOException(OPENAPI + " is missing from the application jar");
+      }
+      this.openApi = in.readAllBytes();
+    }
+  }
+
+  /**
+   * Opens the encoder and starts listening.
+   *
+   * @throws IOException when the model cannot be resolved or opened, or the port cannot be bound
+   * @throws IllegalArgumentException when the model name is not in the registry
+   */
+  public static Server start(ServerConfig config) throws IOException {
+    ModelRegistry registry = ModelRegistry.bundled();
+    String name = config.model() == null ? registry.defaultModel() : config.model();
+    Path file = registry.resolve(name);
+    OnnxEncoder encoder = OnnxEncoder.open(file, config.encoderOptions());
+    Server server = null;
+    try {
+      server = new Server(config, name, encoder);
+      server.listen();
+      return server;
+    } catch (IOException | RuntimeException e) {
+      if (server != null) {
+        server.releaseResources();
+      } else {
+        encoder.close();
+      }
+      throw e;
+    }
+  }
+
+  private void listen() throws IOException {
+    javalin = Javalin.create(cfg -> {
+      cfg.startup.showJavalinBanner = false;
+      cfg.startup.showOldJavalinVersionWarning = false;
+      cfg.http.maxRequestSize = config.limits().maxRequestBytes();
+      // Masks are PNGs in a zip and features are float32: neither gains from gzip, which costs CPU.
+      cfg.http.compressionStrategy = CompressionStrategy.NONE;
+      cfg.jetty.modifyServer(server -> {
+        // Stop = stop accepting, let requests in flight finish (up to the grace period), then stop.
+        server.setHandler(new GracefulHandler());
+        server.setStopTimeout(grace.toMillis());
+      });
+      cfg.requestLogger.http((ctx, ms) -> metrics.request(routeLabel(ctx.path()), ctx.statusCode(), ms / 1000.0));
+      cfg.routes.before("/v1/*", this::authorize);
+      cfg.routes.before("/metrics", this::authorize);
+      cfg.routes.get("/health", this::health);
+      cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.render()));
+      cfg.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+      cfg.routes.post("/v1/propagate", this::propagate);
+      cfg.routes.post("/v1/embed", this::embed);
+      cfg.routes.exception(HttpError.class, this::answerError);
+      cfg.routes.exception(Exception.class, (e, ctx) -> {
+        LOG.log(System.Logger.Level.WARNING, "internal error on " + ctx.method() + " " + ctx.path(), e);
+        answerError(new HttpError(500, "internal error: " + ZipUploads.oneLine(e), Map.of()), ctx);
+      });
+      cfg.routes.error(404, ctx -> writeError(ctx, "no such endpoint: " + ctx.method() + " " + ctx.path()));
+    });
+    try {
+      javalin.start(config.host(), config.port());
+    } catch (RuntimeException e) {
+      throw new IOException("cannot listen on " + config.host() + ":" + config.port() + " (" + ZipUploads.oneLine(e) + ")", e);
+    }
+    port = javalin.port();
+    // A long propagation sends nothing for a while; the connection must outlive the request timeout.
+    long idle = Math.max(30_000, grace.toMillis() + 5_000);
+    for (Connector c : javalin.jettyServer().server().getConnectors()) {
+      if (c instanceof org.eclipse.jetty.server.AbstractConnector a) {
+        a.setIdleTimeout(idle);
+      }
+    }
+  }
+
+  /** The port the server listens on (the chosen one when the configuration said 0). */
+  public int port() {
+    return port;
+  }
+
+  /** {@code http://host:port/} (also after {@link #close()}, for messages). */
+  public URI uri() {
+    String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+    return URI.create("http://" + host + ":" + port() + "/");
+  }
+
+  /** The model name (registry name or file) the encoder was opened from. */
+  public String modelName() {
+    return modelName;
+  }
+
+  /** The execution provider the encoder runs on ({@code CPU} or {@code CUDA}). */
+  public String encoderProvider() {
+    return encoder.info().executionProvider();
+  }
+
+  /** The configuration the server runs with. */
+  public ServerConfig config() {
+    return config;
+  }
+
+  /** Blocks until {@link #close()} has finished. */
+  public void awaitStop() throws InterruptedException {
+    stopped.await();
+  }
+
+  /**
+   * Graceful shutdown: stops accepting connections, lets requests in flight finish (up to the
+   * request timeout plus 5 s), then stops the workers and closes the encoder. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    draining = true;
+    try {
+      javalin.stop();
+    } finally {
+      releaseResources();
+    }
+  }
+
+  private void releaseResources() {
+    try {
+      workPool.shutdown(grace);
+      computePool.close();
+    } finally {
+      encoder.close();
+      stopped.countDown();
+    }
+  }
+
+  // --- endpoints ---
+
+  private void health(Context ctx) throws IOException {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("status", draining ? "stopping" : "ok");
+    o.put("model", modelName);
+    o.put("architecture", encoder.info().architecture());
+    o.put("provider", encoder.info().executionProvider());
+    o.put("patch_size", encoder.info().patchSize());
+    o.put("embed_dim", encoder.info().embedDim());
+    o.put("workers", config.workers());
+    o.put("queue", config.queue());
+    o.put("queue_depth", workPool.queueDepth());
+    o.put("in_flight", workPool.running());
+    ctx.status(draining ? 503 : 200).contentType("application/json").result(JSON.writeValueAsBytes(o));
+  }
+
+  private void propagate(Context ctx) {
+    String route = "/v1/propagate";
+    serve(ctx, deadline -> {
+      MultipartForm form = MultipartForm.read(ctx.req(), config.limits(), PROPAGATE_FILES, PROPAGATE_FIELDS);
+      List<NamedBytes> frames = frames(form);
+      NamedBytes mask = single(form, "mask", "the first frame's mask (palette PNG)");
+      PropagationConfig pc = propagationConfig(form);
+      Propagation.Plan plan = Propagation.validate(frames, mask, config.limits());
+      checkInputSize(pc.inputSize().inputSize(plan.frameSize().height(), plan.frameSize().width()), "input_size");
+      return d -> {
+        byte[] zip = Propagation.run(encoder, computePool, pc, frames, mask, plan, d, t -> metrics.frames(route, 1));
+        return (Answer) c -> c.status(200).contentType("application/zip")
+            .header("Content-Disposition", "attachment; filename=\"masks.zip\"").result(zip);
+      };
+    });
+  }
+
+  private void embed(Context ctx) {
+    String route = "/v1/embed";
+    serve(ctx, deadline -> {
+      MultipartForm form = MultipartForm.read(ctx.req(), config.limits(), EMBED_FILES, EMBED_FIELDS);
+      List<NamedBytes> images = form.files("image");
+      if (images.isEmpty()) {
+        throw HttpError.badRequest("missing file field 'image' (an image, several images, or one zip of images)");
+      }
+      if (images.size() == 1 && isZip(images.get(0).bytes())) {
+        images = ZipUploads.read(images.get(0).bytes(), images.get(0).name(), config.limits());
+      }
+      ImageSize size = null;
+      if (form.field("size") != null) {
+        size = parseHxW(form.field("size"), "size");
+        checkInputSize(size, "size");
+      }
+      List<NamedBytes> all = images;
+      Embedding.Plan plan = Embedding.validate(all, size, encoder, config.limits());
+      return d -> {
+        NpyArray features = Embedding.run(encoder, all, plan, d, i -> metrics.frames(route, 1));
+        int grid = encoder.info().patchSize();
+        return (Answer) c -> {
+          c.status(200).contentType("application/octet-stream")
+              .header("Content-Disposition", "attachment; filename=\"features.npy\"")
+              .header("X-CropMAE-Shape", all.size() + "," + plan.tokens() + "," + plan.dim())
+              .header("X-CropMAE-Grid", plan.inputSize().height() / grid + "x" + plan.inputSize().width() / grid);
+          Npy.write(c.outputStream(), features);
+        };
+      };
+    });
+  }
+
+  // --- request plumbing ---
+
+  /** Writes a computed answer onto the response, on the request thread. */
+  @FunctionalInterface
+  private interface Answer {
+    void write(Context ctx) throws IOException;
+  }
+
+  /** Reads and checks a request (on the request thread) and returns the work to queue. */
+  @FunctionalInterface
+  private interface Intake {
+    WorkPool.Job<Answer> read(WorkPool.Deadline deadline) throws IOException;
+  }
+
+  /**
+   * Admission, body intake, queueing, timeout: the common path of the {@code /v1/} endpoints.
+   * The deadline starts at admission, so upload, queueing and compute all count.
+   */
+  private void serve(Context ctx, Intake intake) {
+    if (draining) {
+      throw unavailable("the server is shutting down", 1);
+    }
+    long declared = ctx.req().getContentLengthLong();
+    if (declared > config.limits().maxRequestBytes()) {
+      throw HttpError.tooLarge("request body of " + declared + " bytes exceeds the limit of " + config.limits().maxRequestBytes());
+    }
+    MultipartForm.requireMultipart(ctx.req());
+    WorkPool.Ticket ticket = workPool.admit();
+    if (ticket == null) {
+      throw unavailable("the server is busy (" + config.workers() + " running, " + config.queue() + " queued); retry later",
+          workPool.retryAfterSeconds());
+    }
+    boolean submitted = false;
+    try {
+      WorkPool.Deadline deadline = new WorkPool.Deadline(config.timeout());
+      ctx.attribute(BODY_READ, true);
+      WorkPool.Job<Answer> job;
+      try {
+        job = intake.read(deadline);
+      } catch (IOException e) {
+        throw HttpError.badRequest("cannot read the request body (" + ZipUploads.oneLine(e) + ")");
+      }
+      deadline.check();
+      CompletableFuture<Answer> result = ticket.submit(job, deadline);
+      submitted = true;
+      await(result, deadline).write(ctx);
+    } catch (WorkPool.TimedOut e) {
+      throw timeout(e);
+    } catch (IOException e) {
+      throw new IllegalStateException("writing the response failed: " + ZipUploads.oneLine(e), e);
+    } finally {
+      if (!submitted) {
+        ticket.release();
+      }
+    }
+  }
+
+  private static <T> T await(CompletableFuture<T> result, WorkPool.Deadline deadline) {
+    try {
+      return result.get(deadline.remainingNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      deadline.abandon();
+      throw timeout(new WorkPool.TimedOut(deadline.timeout()));
+    } catch (InterruptedException e) {
+      deadline.abandon();
+      Thread.currentThread().interrupt();
+      throw unavailable("the server is shutting down", 1);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof HttpError h) {
+        throw h;
+      }
+      if (cause instanceof WorkPool.TimedOut t) {
+        throw timeout(t);
+      }
+      if (cause instanceof IllegalArgumentException) {
+        throw HttpError.badRequest(ZipUploads.oneLine((Exception) cause));
+      }
+      throw new IllegalStateException(cause instanceof Exception x ? ZipUploads.oneLine(x) : cause.toString(), cause);
+    }
+  }
+
+  private static HttpError timeout(WorkPool.TimedOut e) {
+    return new HttpError(504, e.getMessage(), Map.of());
+  }
+
+  static HttpError unavailable(String message, int retryAfterSeconds) {
+    return new HttpError(503, message, Map.of("Retry-After", Integer.toString(retryAfterSeconds)));
+  }
+
+  private void authorize(Context ctx) {
+    if (tokenDigest == null) {
+      return;
+    }
+    String header = ctx.header("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      throw new HttpError(401, "missing bearer token (send 'Authorization: Bearer <token>')",
+          Map.of("WWW-Authenticate", "Bearer realm=\"cropmae\""));
+    }
+    // Digests have one length, and MessageDigest.isEqual takes the same time whatever bytes differ.
+    if (!MessageDigest.isEqual(tokenDigest, sha256(header.substring(7).strip()))) {
+      throw new HttpError(401, "invalid bearer token",
+          Map.of("WWW-Authenticate", "Bearer realm=\"cropmae\", error=\"invalid_token\""));
+    }
+  }
+
+  private void answerError(HttpError e, Context ctx) {
+    if (ctx.attribute(BODY_READ) == null && e.status() != 413) {
+      discardBody(ctx);
+    }
+    if (e.status() == 413) {
+      ctx.header("Connection", "close"); // the rest of the body is not read
+    }
+    e.headers().forEach(ctx::header);
+    ctx.status(e.status());
+    writeError(ctx, e.getMessage());
+  }
+
+  private static void writeError(Context ctx, String message) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("error", message == null ? "failed" : message.replaceAll("\\s*\\R\\s*", " ").strip());
+    try {
+      ctx.contentType("application/json").result(JSON.writeValueAsBytes(o));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Reads and drops an unread request body (up to the size limit) before an early error answer,
+   * so that the client, which may still be sending it, gets the answer rather than a reset
+   * connection. A client that asked {@code Expect: 100-continue} has sent nothing yet and is
+   * left alone.
+   */
+  private void discardBody(Context ctx) {
+    String expect = ctx.header("Expect");
+    long length = ctx.req().getContentLengthLong();
+    if ((expect != null && expect.equalsIgnoreCase("100-continue")) || length == 0
+        || length > config.limits().maxRequestBytes()) {
+      return;
+    }
+    try (InputStream in = ctx.req().getInputStream()) {
+      byte[] sink = new byte[16384];
+      long left = config.limits().maxRequestBytes();
+      for (int n = in.read(sink); n > 0 && left > 0; n = in.read(sink)) {
+        left -= n;
+      }
+    } catch (IOException | IllegalStateException e) {
+      // The client went away or the body was consumed elsewhere: nothing to discard.
+    }
+  }
+
+  // --- parameters ---
+
+  private List<NamedBytes> frames(MultipartForm form) {
+    List<NamedBytes> zips = form.files("frames");
+    List<NamedBytes> parts = form.files("frame");
+    if (!zips.isEmpty() && !parts.isEmpty()) {
+      throw HttpError.badRequest("give either 'frames' (one zip) or 'frame' parts (one per frame), not both");
+    }
+    if (zips.size() > 1) {
+      throw HttpError.badRequest("'frames' must be one zip file, got " + zips.size() + " files");
+    }
+    if (zips.size() == 1) {
+      return ZipUploads.read(zips.get(0).bytes(), "frames", config.limits());
+    }
+    if (parts.isEmpty()) {
+      throw HttpError.badRequest("missing the frames: a zip as 'frames' or one 'frame' part per frame");
+    }
+    return parts;
+  }
+
+  private static NamedBytes single(MultipartForm form, String field, String what) {
+    List<NamedBytes> files = form.files(field);
+    if (files.size() != 1) {
+      throw HttpError.badRequest(files.isEmpty() ? "missing file field '" + field + "' (" + what + ")"
+          : "file field '" + field + "' must be given once, got " + files.size());
+    }
+    return files.get(0);
+  }
+
+  private static PropagationConfig propagationConfig(MultipartForm form) {
+    String preset = form.field("preset") == null ? "davis" : form.field("preset");
+    try {
+      return PropagationOptions.toConfig(preset, form.intField("context"), form.intField("topk"),
+          form.doubleField("temperature"), form.doubleField("radius"),
+          form.field("input_size") == null ? null : PropagationOptions.parseSize(form.field("input_size"), "field input_size"));
+    } catch (IllegalArgumentException e) {
+      throw HttpError.badRequest("propagation parameters: " + e.getMessage());
+    }
+  }
+
+  private void checkInputSize(ImageSize size, String field) {
+    int p = encoder.info().patchSize();
+    if (size.height() % p != 0 || size.width() % p != 0) {
+      throw HttpError.badRequest("field " + field + ": " + size + " is not a multiple of the encoder's patch size " + p);
+    }
+    long pixels = (long) size.height() * size.width();
+    if (pixels > config.limits().maxPixelsPerFrame()) {
+      throw HttpError.tooLarge("field " + field + ": " + size + " exceeds the limit of " + config.limits().maxPixelsPerFrame()
+          + " pixels per image");
+    }
+  }
+
+  private static ImageSize parseHxW(String s, String field) {
+    int x = s.indexOf('x');
+    try {
+      if (x > 0) {
+        return new ImageSize(Integer.parseInt(s.substring(0, x).strip()), Integer.parseInt(s.substring(x + 1).strip()));
+      }
+    } catch (IllegalArgumentException e) {
+      // NumberFormatException or a non-positive side: reported below
+    }
+    throw HttpError.badRequest("field " + field + ": expected HxW with positive sides, e.g. 480x880, got '"
+        + ZipUploads.printable(s) + "'");
+  }
+
+  private static boolean isZip(byte[] b) {
+    return b.length >= 4 && b[0] == 'P' && b[1] == 'K' && (b[2] == 3 || b[2] == 5) && (b[3] == 4 || b[3] == 6);
+  }
+
+  private static String routeLabel(String path) {
+    return ROUTES.contains(path) ? path : "other";
+  }
+
+  private static byte[] sha256(String s) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError("every Java runtime has SHA-256", e);
+    }
+  }
+}
