@@ -11,6 +11,7 @@ import org.cropmae.app.cli.EmbedCommand;
 import org.cropmae.app.cli.ExportCommand;
 import org.cropmae.app.cli.ImportCommand;
 import org.cropmae.app.cli.PropagateCommand;
+import org.cropmae.app.cli.ServeCommand;
 import org.cropmae.app.cli.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,6 +31,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       PropagateCommand.class,
       DavisEvalCommand.class,
+      ServeCommand.class,
       ImportCommand.class,
       EmbedCommand.class,
       TrainCommand.class,
