@@ -80,9 +80,7 @@ final class Embedding {
       RgbImage image = UploadedImages.decode(images.get(i), plan.sizes().get(i));
       NormalizedImage x = norm.apply(image, plan.inputSize());
       EncoderOutput out = encoder.encode(x.chw(), 1, x.height(), x.width());
-      System.arraycopy(out.clsTokens(), 0, all, i * stride, plan.dim());
-      float[] patches = out.patchFeatures().get(0).values();
-      System.arraycopy(patches, 0, all, i * stride + plan.dim(), patches.length);
+      out.copyTokens(0, all, i * stride);
       onImage.accept(i);
     }
     return NpyArray.ofFloat32(new int[] {n, plan.tokens(), plan.dim()}, all);

@@ -27,6 +27,16 @@ public record EncoderOutput(List<FloatGrid> patchFeatures, float[] clsTokens, in
     return patchFeatures.size();
   }
 
+  /**
+   * Writes image {@code i}'s tokens in the reference model's layout, cls token first then the
+   * patch tokens row-major, {@code [1 + h*w, D]}, into {@code out} at {@code offset}.
+   */
+  public void copyTokens(int i, float[] out, int offset) {
+    System.arraycopy(clsTokens, i * embedDim, out, offset, embedDim);
+    float[] patches = patchFeatures.get(i).values();
+    System.arraycopy(patches, 0, out, offset + embedDim, patches.length);
+  }
+
   /** The cls token of image {@code i}, a copy of length {@code D}. */
   public float[] clsToken(int i) {
     return Arrays.copyOfRange(clsTokens, i * embedDim, (i + 1) * embedDim);
