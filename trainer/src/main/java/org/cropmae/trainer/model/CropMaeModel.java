@@ -284,6 +284,29 @@ public final class CropMaeModel implements AutoCloseable {
    * @throws IllegalArgumentException when the shape or type does not fit
    */
   public NDArray encodeImages(NDArray images) {
+    return encode(embedImages(images));
+  }
+
+  /**
+   * The self-attention weights of the last encoder block on the tokens {@link #encodeImages} runs
+   * (same embedding and position-embedding resizing), e.g. to draw where the cls token looks.
+   *
+   * @param images {@code [B, 3, H, W]} as for {@link #encodeImages}
+   * @return {@code [B, heads, T, T]} with {@code T = 1 + (H/p)(W/p)}, tokens ordered cls first then
+   *     patches row-major; softmax over the last axis (each row sums to 1): row 0 is the cls token's
+   *     attention
+   * @throws IllegalArgumentException when the shape or type does not fit
+   */
+  public NDArray lastBlockAttention(NDArray images) {
+    NDArray x = withClsToken(embedImages(images));
+    for (int i = 0; i < blocks.size() - 1; i++) {
+      x = blocks.get(i).forward(x);
+    }
+    return blocks.get(blocks.size() - 1).attentionWeights(x);
+  }
+
+  /** Validated images to patch tokens with their (resized) position embedding: {@code [B, N, D]}. */
+  private NDArray embedImages(NDArray images) {
     checkOpen();
     int p = config.patchSize();
     Shape s = images == null ? null : images.getShape();
@@ -307,7 +330,7 @@ public final class CropMaeModel implements AutoCloseable {
       float[] weights = PositionEmbeddingResize.matrix(g, h, w);
       pos = m.create(weights, new Shape((long) h * w, (long) g * g)).toDevice(device, false).matMul(pos);
     }
-    return encode(x.add(pos.expandDims(0)));
+    return x.add(pos.expandDims(0));
   }
 
   /** Patch embedding plus the patches' position embedding: {@code [B, 3, S, S] -> [B, L, D]}. */
@@ -322,14 +345,19 @@ public final class CropMaeModel implements AutoCloseable {
 
   /** Prepends the cls token, runs the blocks and the final norm: {@code [B, N, D] -> [B, 1+N, D]}. */
   private NDArray encode(NDArray tokens) {
-    long b = tokens.getShape().get(0);
-    NDArray cls = params.get("pos_embed").get(tokens.getManager(), new NDIndex(":, :1")).add(params.get("cls_token"))
-        .broadcast(b, 1, config.embedDim());
-    NDArray x = NDArrays.concat(new NDList(cls, tokens), 1);
+    NDArray x = withClsToken(tokens);
     for (EncoderBlock blk : blocks) {
       x = blk.forward(x);
     }
     return Layers.layerNorm(x, params.get("norm.weight"), params.get("norm.bias"), eps);
+  }
+
+  /** Prepends the cls token (with its position embedding): {@code [B, N, D] -> [B, 1+N, D]}. */
+  private NDArray withClsToken(NDArray tokens) {
+    long b = tokens.getShape().get(0);
+    NDArray cls = params.get("pos_embed").get(tokens.getManager(), new NDIndex(":, :1")).add(params.get("cls_token"))
+        .broadcast(b, 1, config.embedDim());
+    return NDArrays.concat(new NDList(cls, tokens), 1);
   }
 
   /**

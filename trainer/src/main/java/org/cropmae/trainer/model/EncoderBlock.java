@@ -43,6 +43,12 @@ final class EncoderBlock {
     this.eps = eps;
   }
 
+  /** @param x {@code [B, N, D]} @return the self-attention weights {@code [B, H, N, N]} */
+  NDArray attentionWeights(NDArray x) {
+    NDList qkv = Layers.split(Layers.linear(Layers.layerNorm(x, norm1W, norm1B, eps), qkvW, qkvB), 3);
+    return Layers.attentionWeights(qkv.get(0), qkv.get(1), heads);
+  }
+
   /** @param x {@code [B, N, D]} @return {@code [B, N, D]} */
   NDArray forward(NDArray x) {
     NDList qkv = Layers.split(Layers.linear(Layers.layerNorm(x, norm1W, norm1B, eps), qkvW, qkvB), 3);

@@ -52,17 +52,30 @@ final class Layers {
     long e = q.getShape().get(2);
     long nk = k.getShape().get(1);
     long hd = e / heads;
+    NDArray vh = v.reshape(b, nk, heads, hd).transpose(0, 2, 1, 3);
+    NDArray weights = dropout(attentionWeights(q, k, heads), dropout, training);
+    return weights.matMul(vh).transpose(0, 2, 1, 3).reshape(b, nq, e);
+  }
+
+  /**
+   * The softmax attention weights of {@link #attention}, before dropout.
+   *
+   * @return {@code [B, H, Nq, Nk]}, each row summing to 1
+   */
+  static NDArray attentionWeights(NDArray q, NDArray k, int heads) {
+    long b = q.getShape().get(0);
+    long nq = q.getShape().get(1);
+    long e = q.getShape().get(2);
+    long nk = k.getShape().get(1);
+    long hd = e / heads;
     NDArray qh = q.reshape(b, nq, heads, hd).transpose(0, 2, 1, 3);
     NDArray kt = k.reshape(b, nk, heads, hd).transpose(0, 2, 3, 1);
-    NDArray vh = v.reshape(b, nk, heads, hd).transpose(0, 2, 1, 3);
     // The scale is an array owned by the activations' manager, not a Java number: DJL turns a number
     // into a temporary tensor over a Java buffer that it frees right after the op, while autograd
     // keeps that tensor for the backward pass (a use-after-free that yields NaN gradients when the
     // garbage collector runs in between).
     NDArray scale = q.getManager().create((float) (1.0 / Math.sqrt(hd)));
-    NDArray weights = qh.mul(scale).matMul(kt).softmax(-1);
-    weights = dropout(weights, dropout, training);
-    return weights.matMul(vh).transpose(0, 2, 1, 3).reshape(b, nq, e);
+    return qh.mul(scale).matMul(kt).softmax(-1);
   }
 
   /** Splits the last axis into {@code n} equal parts. */

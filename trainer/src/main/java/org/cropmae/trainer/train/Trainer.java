@@ -261,6 +261,15 @@ public final class Trainer {
   }
 
   /**
+   * {@link #modelOf(Path)} of a checkpoint already read, e.g. one whose weights are loaded next.
+   *
+   * @throws IOException naming the file when it is not a training checkpoint
+   */
+  public static CropMaeConfig modelOf(TorchCheckpoint checkpoint) throws IOException {
+    return TrainingCheckpoint.load(checkpoint).model();
+  }
+
+  /**
    * Writes the encoder of a CropMAE state dict as an ONNX model (the evaluation model: any input
    * size, position embedding resized bicubically), recording the checkpoint's SHA-256 when given.
    *

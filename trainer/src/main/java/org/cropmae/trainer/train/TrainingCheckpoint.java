@@ -144,7 +144,12 @@ final class TrainingCheckpoint {
    * @throws IOException naming the file when it is unreadable or lacks the model, optimizer or epoch
    */
   static Loaded load(Path file) throws IOException {
-    TorchCheckpoint ckpt = TorchCheckpoint.read(file);
+    return load(TorchCheckpoint.read(file));
+  }
+
+  /** {@link #load(Path)} of a checkpoint already read. */
+  static Loaded load(TorchCheckpoint ckpt) throws IOException {
+    Path file = ckpt.file();
     for (String e : List.of("model", "optimizer", "epoch")) {
       if (!ckpt.hasEntry(e)) {
         throw new IOException(file + ": not a training checkpoint (no '" + e + "' entry; entries: " + ckpt.entryNames()

@@ -16,8 +16,11 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** The PNGs a run writes: the loss curve and reconstruction samples. */
-final class TrainingImages {
+/**
+ * The PNGs a run writes: the loss curve and reconstruction samples. The reconstruction panel is
+ * public so that {@code cropmae visualize reconstruction} draws exactly what training writes.
+ */
+public final class TrainingImages {
   private static final int PAD = 2;
 
   private TrainingImages() {}
@@ -52,8 +55,9 @@ final class TrainingImages {
    * @param views {@code [2, 3, S, S]} of one sample, ImageNet-normalised
    * @param pred {@code [L, p*p*3]} predicted patches, (row, column, channel) order inside a patch
    * @param mask {@code [L]}, 1 where the patch was removed
+   * @throws IOException when the file cannot be written
    */
-  static void reconstruction(Path file, CropMaeConfig c, float[] views, float[] pred, float[] mask) throws IOException {
+  public static void reconstruction(Path file, CropMaeConfig c, float[] views, float[] pred, float[] mask) throws IOException {
     int s = c.imageSize();
     int p = c.patchSize();
     int g = c.gridSize();

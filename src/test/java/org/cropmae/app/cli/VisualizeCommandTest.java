@@ -1,0 +1,147 @@
+package org.cropmae.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.cropmae.app.CropMae;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code cropmae visualize reconstruction} on the official reference checkpoint and a demo frame. */
+class VisualizeCommandTest {
+  /** The reference model: 224 x 224 input, 16-pixel patches, mask ratio 0.985 (2 of 196 patches visible). */
+  private static final int SIDE = 224;
+  private static final int PATCH = 16;
+  private static final int GRID = SIDE / PATCH;
+  /** Four panels with 2-pixel padding around and between them (the trainer's layout). */
+  private static final int PAD = 2;
+
+  @TempDir Path dir;
+
+  static Cli.Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = CropMae.commandLine();
+    if (!cl.getSubcommands().containsKey("visualize")) {
+      cl.addSubcommand(new VisualizeCommand());
+    }
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int code = cl.execute(args);
+    return new Cli.Result(code, out.toString(), err.toString());
+  }
+
+  private static Path frame() throws Exception {
+    return Path.of(VisualizeCommandTest.class.getResource("/org/cropmae/app/demo/frames/00000.jpg").toURI());
+  }
+
+  private Cli.Result reconstruct(Path png, String... extra) throws Exception {
+    String[] base = {"visualize", "reconstruction", "--checkpoint", Cli.reference("checkpoint.pth").toString(),
+        "--image", frame().toString(), "--out", png.toString()};
+    String[] args = new String[base.length + extra.length];
+    System.arraycopy(base, 0, args, 0, base.length);
+    System.arraycopy(extra, 0, args, base.length, extra.length);
+    return run(args);
+  }
+
+  @Test
+  void drawsTheFourPanelsWithTheMaskedPatchesGrey() throws Exception {
+    Path png = dir.resolve("r.png");
+    Cli.Result r = reconstruct(png, "--seed", "3");
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("194 of 196 patches removed"), r.out());
+    BufferedImage img = ImageIO.read(png.toFile());
+    assertEquals(4 * SIDE + 5 * PAD, img.getWidth());
+    assertEquals(SIDE + 2 * PAD, img.getHeight());
+    // Panel 1 (masked local view) is panel 3 (local view) on the kept patches and grey elsewhere.
+    int visible = 0;
+    for (int py = 0; py < GRID; py++) {
+      for (int px = 0; px < GRID; px++) {
+        boolean grey = true;
+        boolean same = true;
+        for (int y = py * PATCH; y < (py + 1) * PATCH; y++) {
+          for (int x = px * PATCH; x < (px + 1) * PATCH; x++) {
+            int masked = img.getRGB(panelX(1) + x, PAD + y) & 0xffffff;
+            int local = img.getRGB(panelX(3) + x, PAD + y) & 0xffffff;
+            grey &= masked == 0x808080;
+            same &= masked == local;
+          }
+        }
+        assertTrue(grey || same, "patch " + py + "," + px + " is neither removed nor the local view");
+        if (!grey) {
+          visible++;
+        }
+      }
+    }
+    assertEquals(2, visible);
+    // The reconstruction is drawn and differs from the target.
+    assertFalse(panelEquals(img, 2, 3), "reconstruction panel equals the target panel");
+  }
+
+  @Test
+  void theSeedFixesThePicture() throws Exception {
+    Path a = dir.resolve("a.png");
+    Path b = dir.resolve("b.png");
+    Path c = dir.resolve("c.png");
+    assertEquals(0, reconstruct(a, "--seed", "7").exitCode());
+    assertEquals(0, reconstruct(b, "--seed", "7").exitCode());
+    assertEquals(0, reconstruct(c, "--seed", "8", "--mask-ratio", "0.5", "--decoder-heads", "4").exitCode());
+    assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
+    assertFalse(java.util.Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(c)));
+  }
+
+  @Test
+  void missingImageIsOneLine() throws Exception {
+    Path missing = dir.resolve("nope.jpg");
+    Cli.Result r = run("visualize", "reconstruction", "--checkpoint", Cli.reference("checkpoint.pth").toString(),
+        "--image", missing.toString(), "--out", dir.resolve("r.png").toString());
+    assertEquals(1, r.exitCode(), r.err());
+    assertEquals(1, r.errLines(), r.err());
+    assertTrue(r.err().contains(missing.toString()), r.err());
+    assertFalse(Files.exists(dir.resolve("r.png")));
+  }
+
+  @Test
+  void corruptCheckpointIsOneLine() throws Exception {
+    Path bad = dir.resolve("bad.pth");
+    byte[] ckpt = Files.readAllBytes(Cli.reference("checkpoint.pth"));
+    Files.write(bad, java.util.Arrays.copyOf(ckpt, ckpt.length / 2));
+    Cli.Result r = run("visualize", "reconstruction", "--checkpoint", bad.toString(), "--image", frame().toString(),
+        "--out", dir.resolve("r.png").toString());
+    assertEquals(1, r.exitCode(), r.err());
+    assertEquals(1, r.errLines(), r.err());
+    assertTrue(r.err().contains(bad.toString()), r.err());
+  }
+
+  @Test
+  void badMaskRatioIsOneLine() throws Exception {
+    Cli.Result r = reconstruct(dir.resolve("r.png"), "--mask-ratio", "1.5");
+    assertEquals(1, r.exitCode(), r.err());
+    assertEquals(1, r.errLines(), r.err());
+    assertTrue(r.err().contains("--mask-ratio"), r.err());
+  }
+
+  private static int panelX(int panel) {
+    return PAD + panel * (SIDE + PAD);
+  }
+
+  private static boolean panelEquals(BufferedImage img, int a, int b) {
+    for (int y = 0; y < SIDE; y++) {
+      for (int x = 0; x < SIDE; x++) {
+        if (img.getRGB(panelX(a) + x, PAD + y) != img.getRGB(panelX(b) + x, PAD + y)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+}
