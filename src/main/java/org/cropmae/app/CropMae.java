@@ -13,6 +13,7 @@ import org.cropmae.app.cli.ImportCommand;
 import org.cropmae.app.cli.PropagateCommand;
 import org.cropmae.app.cli.ServeCommand;
 import org.cropmae.app.cli.TrainCommand;
+import org.cropmae.app.cli.VisualizeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -36,6 +37,7 @@ import picocli.CommandLine.Command;
       EmbedCommand.class,
       TrainCommand.class,
       ExportCommand.class,
+      VisualizeCommand.class,
       BenchCommand.class,
       DebugCommand.class,
       CommandLine.HelpCommand.class})

@@ -6,15 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
-import org.cropmae.app.CropMae;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code cropmae visualize reconstruction} on the official reference checkpoint and a demo frame. */
 class VisualizeCommandTest {
@@ -28,16 +24,7 @@ class VisualizeCommandTest {
   @TempDir Path dir;
 
   static Cli.Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = CropMae.commandLine();
-    if (!cl.getSubcommands().containsKey("visualize")) {
-      cl.addSubcommand(new VisualizeCommand());
-    }
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int code = cl.execute(args);
-    return new Cli.Result(code, out.toString(), err.toString());
+    return Cli.run(args);
   }
 
   private static Path frame() throws Exception {
