@@ -140,7 +140,7 @@ public final class VisualizeCommand extends CliCommand {
       description = {
           "Draws the cls token's attention in the last encoder block, one panel per head, over the image as the",
           "evaluation encoder sees it (resized bilinearly, position embedding resized): input | head 0 | head 1 ...",
-          "Each head's weights over the patches are scaled to [0, 1] (min to max) and blended in red.",
+          "Each head's weights over the patches are scaled to [0, 1] (min to max) and blended in red over the grey image.",
           "Reads a training checkpoint (ours or official), not an ONNX encoder: the exported graph has no",
           "attention output."})
   static final class Attention extends CliCommand {
@@ -224,10 +224,16 @@ public final class VisualizeCommand extends CliCommand {
             float a = panel == 0 ? 0f
                 : ALPHA * (hi > lo ? (attention[base + (y / p) * w + x / p] - lo) / (hi - lo) : 0f);
             int at = ((PAD + y) * width + x0 + x) * 3;
+            float[] v = new float[3];
             for (int c = 0; c < 3; c++) {
-              float v = (input.get(c, y, x) * std[c] + mean[c]) * 255f;
+              v[c] = Math.max(0f, Math.min(255f, (input.get(c, y, x) * std[c] + mean[c]) * 255f));
+            }
+            // Heads are drawn over the grey image: red heat is unreadable over a colourful one.
+            float grey = panel == 0 ? 0f : 0.299f * v[0] + 0.587f * v[1] + 0.114f * v[2];
+            for (int c = 0; c < 3; c++) {
+              float under = panel == 0 ? v[c] : grey;
               float heat = c == 0 ? 255f : 0f;
-              px[at + c] = (byte) Math.round(Math.max(0f, Math.min(255f, (1 - a) * v + a * heat)));
+              px[at + c] = (byte) Math.round((1 - a) * under + a * heat);
             }
           }
         }
