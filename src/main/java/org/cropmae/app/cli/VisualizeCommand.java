@@ -4,10 +4,14 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.cropmae.runtime.image.RgbImage;
 import org.cropmae.runtime.io.desktop.ImageFiles;
+import org.cropmae.runtime.preprocess.ImageNormalization;
+import org.cropmae.runtime.preprocess.ImageSize;
+import org.cropmae.runtime.preprocess.NormalizedImage;
 import org.cropmae.trainer.checkpoint.TorchCheckpoint;
 import org.cropmae.trainer.data.Seeds;
 import org.cropmae.trainer.data.ViewConfig;
@@ -23,7 +27,7 @@ import picocli.CommandLine.Option;
 /** {@code cropmae visualize}: pictures of what a model does. */
 @Command(name = "visualize", mixinStandardHelpOptions = true,
     description = "Pictures of what a model does.",
-    subcommands = {VisualizeCommand.Reconstruction.class})
+    subcommands = {VisualizeCommand.Reconstruction.class, VisualizeCommand.Attention.class})
 public final class VisualizeCommand extends CliCommand {
   @Override
   public Integer call() {
@@ -68,15 +72,12 @@ public final class VisualizeCommand extends CliCommand {
 
     @Override
     public Integer call() throws Exception {
-      if (decoderHeads != null && decoderHeads < 1) {
-        throw new IllegalArgumentException("--decoder-heads: must be positive, got " + decoderHeads);
-      }
       if (maskRatio != null && !(maskRatio >= 0 && maskRatio < 1)) {
         throw new IllegalArgumentException("--mask-ratio: must be in [0, 1), got " + maskRatio);
       }
       RgbImage rgb = ImageFiles.readRgb(image);
       TorchCheckpoint ckpt = TorchCheckpoint.read(checkpoint);
-      CropMaeConfig config = modelOf(ckpt);
+      CropMaeConfig config = modelOf(ckpt, checkpoint, decoderHeads);
       if (maskRatio != null) {
         config = config.toBuilder().maskRatio(maskRatio).build();
       }
@@ -108,19 +109,136 @@ public final class VisualizeCommand extends CliCommand {
           config.maskRatio(), patches - config.numVisiblePatches(), patches, loss, seed);
       return 0;
     }
+  }
 
-    /** The architecture: as training resumes it, with the decoder head count overridden when given. */
-    private CropMaeConfig modelOf(TorchCheckpoint ckpt) throws java.io.IOException {
-      if (decoderHeads == null) {
-        return Trainer.modelOf(ckpt);
+  /**
+   * The architecture as training resumes it ({@link Trainer#modelOf(TorchCheckpoint)}), with the
+   * decoder head count overridden when given.
+   */
+  static CropMaeConfig modelOf(TorchCheckpoint ckpt, Path checkpoint, Integer decoderHeads) throws IOException {
+    if (decoderHeads == null) {
+      return Trainer.modelOf(ckpt);
+    }
+    if (decoderHeads < 1) {
+      throw new IllegalArgumentException("--decoder-heads: must be positive, got " + decoderHeads);
+    }
+    try {
+      // Official checkpoints without args: only the head count is missing from the state dict.
+      return ckpt.hasEntry("cropmae") ? Trainer.modelOf(ckpt).toBuilder().decoderNumHeads(decoderHeads).build()
+          : CropMaeConfig.fromCheckpoint(ckpt, decoderHeads);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(checkpoint + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * {@code cropmae visualize attention}: where the cls token looks in the last encoder block. The
+   * weights come from the checkpoint through the DJL model: the exported ONNX encoder has no
+   * attention output.
+   */
+  @Command(name = "attention", mixinStandardHelpOptions = true,
+      description = {
+          "Draws the cls token's attention in the last encoder block, one panel per head, over the image as the",
+          "evaluation encoder sees it (resized bilinearly, position embedding resized): input | head 0 | head 1 ...",
+          "Each head's weights over the patches are scaled to [0, 1] (min to max) and blended in red over the grey image.",
+          "Reads a training checkpoint (ours or official), not an ONNX encoder: the exported graph has no",
+          "attention output."})
+  static final class Attention extends CliCommand {
+    /** Strongest blend of the heat colour over the image. */
+    private static final float ALPHA = 0.75f;
+    private static final int PAD = 2;
+
+    @Option(names = "--checkpoint", required = true, paramLabel = "C.pth",
+        description = "Training checkpoint, of 'cropmae train' or of the official trainer.")
+    Path checkpoint;
+
+    @Option(names = "--image", required = true, paramLabel = "I.jpg", description = "Image to look at.")
+    Path image;
+
+    @Option(names = "--out", required = true, paramLabel = "A.png", description = "PNG to write.")
+    Path out;
+
+    @Option(names = "--size", paramLabel = "HxW",
+        description = "Encoder input size (multiples of the patch size). Default: the image's size rounded down to a multiple of the patch size.")
+    String size;
+
+    @Option(names = "--decoder-heads", paramLabel = "N",
+        description = "Decoder heads, when the checkpoint's args do not record them (the decoder is not run).")
+    Integer decoderHeads;
+
+    @Override
+    public Integer call() throws Exception {
+      int[] hw = size == null ? null : BenchCommand.parseGrid(size, "--size");
+      RgbImage rgb = ImageFiles.readRgb(image);
+      TorchCheckpoint ckpt = TorchCheckpoint.read(checkpoint);
+      CropMaeConfig config = modelOf(ckpt, checkpoint, decoderHeads);
+      int p = config.patchSize();
+      ImageSize target = hw != null ? new ImageSize(hw[0], hw[1])
+          : new ImageSize(Math.max(p, rgb.height() / p * p), Math.max(p, rgb.width() / p * p));
+      if (target.height() % p != 0 || target.width() % p != 0) {
+        throw new IllegalArgumentException("--size: " + target + " is not a multiple of the patch size " + p);
       }
-      try {
-        // Official checkpoints without args: only the head count is missing from the state dict.
-        return ckpt.hasEntry("cropmae") ? Trainer.modelOf(ckpt).toBuilder().decoderNumHeads(decoderHeads).build()
-            : CropMaeConfig.fromCheckpoint(ckpt, decoderHeads);
+      NormalizedImage input = ImageNormalization.IMAGENET.apply(rgb, target);
+      int h = target.height() / p;
+      int w = target.width() / p;
+      int tokens = 1 + h * w;
+      int heads = config.numHeads();
+      float[] attention;
+      try (CropMaeModel model = CropMaeModel.fromStateDict(config, ckpt.stateDictFloat32(), Device.cpu());
+          NDManager m = NDManager.newBaseManager(Device.cpu(), CropMaeModel.ENGINE)) {
+        NDArray x = m.create(input.chw(), new Shape(1, 3, target.height(), target.width()));
+        // Row 0 of each head: the cls token's weights over [cls, patches].
+        attention = model.lastBlockAttention(x).get("0, :, 0, 1:").toFloatArray();
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(checkpoint + ": " + e.getMessage(), e);
       }
+      ImageFiles.writePng(out, panels(input, attention, heads, h, w, p));
+      stdout().printf("wrote %s (%d heads, %dx%d patches of %d pixels, last of %d blocks)%n", out, heads, h, w, p,
+          config.depth());
+      return 0;
+    }
+
+    /** The input and one heat-map panel per head side by side, on white. */
+    private static RgbImage panels(NormalizedImage input, float[] attention, int heads, int h, int w, int p) {
+      int ph = input.height();
+      int pw = input.width();
+      int width = (heads + 1) * pw + (heads + 2) * PAD;
+      int height = ph + 2 * PAD;
+      byte[] px = new byte[width * height * 3];
+      java.util.Arrays.fill(px, (byte) 0xff);
+      float[] mean = ImageNormalization.IMAGENET.mean();
+      float[] std = ImageNormalization.IMAGENET.std();
+      for (int panel = 0; panel <= heads; panel++) {
+        float lo = Float.POSITIVE_INFINITY;
+        float hi = Float.NEGATIVE_INFINITY;
+        int base = (panel - 1) * h * w;
+        if (panel > 0) {
+          for (int i = 0; i < h * w; i++) {
+            lo = Math.min(lo, attention[base + i]);
+            hi = Math.max(hi, attention[base + i]);
+          }
+        }
+        int x0 = PAD + panel * (pw + PAD);
+        for (int y = 0; y < ph; y++) {
+          for (int x = 0; x < pw; x++) {
+            float a = panel == 0 ? 0f
+                : ALPHA * (hi > lo ? (attention[base + (y / p) * w + x / p] - lo) / (hi - lo) : 0f);
+            int at = ((PAD + y) * width + x0 + x) * 3;
+            float[] v = new float[3];
+            for (int c = 0; c < 3; c++) {
+              v[c] = Math.max(0f, Math.min(255f, (input.get(c, y, x) * std[c] + mean[c]) * 255f));
+            }
+            // Heads are drawn over the grey image: red heat is unreadable over a colourful one.
+            float grey = panel == 0 ? 0f : 0.299f * v[0] + 0.587f * v[1] + 0.114f * v[2];
+            for (int c = 0; c < 3; c++) {
+              float under = panel == 0 ? v[c] : grey;
+              float heat = c == 0 ? 255f : 0f;
+              px[at + c] = (byte) Math.round((1 - a) * under + a * heat);
+            }
+          }
+        }
+      }
+      return new RgbImage(width, height, px);
     }
   }
 }

@@ -12,7 +12,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code cropmae visualize reconstruction} on the official reference checkpoint and a demo frame. */
+/** {@code cropmae visualize reconstruction|attention} on the official reference checkpoint and a demo frame. */
 class VisualizeCommandTest {
   /** The reference model: 224 x 224 input, 16-pixel patches, mask ratio 0.985 (2 of 196 patches visible). */
   private static final int SIDE = 224;
@@ -115,6 +115,72 @@ class VisualizeCommandTest {
     assertEquals(1, r.exitCode(), r.err());
     assertEquals(1, r.errLines(), r.err());
     assertTrue(r.err().contains("--mask-ratio"), r.err());
+  }
+
+  @Test
+  void attentionDrawsTheInputAndOneHeatPanelPerHead() throws Exception {
+    // The demo frame is 480 x 320 (width x height): 30 x 20 patches at its own size; 2 heads.
+    Path png = dir.resolve("a.png");
+    Cli.Result r = run("visualize", "attention", "--checkpoint", Cli.reference("checkpoint.pth").toString(),
+        "--image", frame().toString(), "--out", png.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("2 heads, 20x30 patches"), r.out());
+    BufferedImage img = ImageIO.read(png.toFile());
+    int w = 480;
+    int h = 320;
+    assertEquals(3 * w + 4 * PAD, img.getWidth());
+    assertEquals(h + 2 * PAD, img.getHeight());
+    for (int head = 1; head <= 2; head++) {
+      // Min-to-max scaling over the grey image: the least attended patch stays grey, the most
+      // attended one is blended 75% with red.
+      int untouched = 0;
+      int hot = 0;
+      for (int py = 0; py < h / PATCH; py++) {
+        for (int px = 0; px < w / PATCH; px++) {
+          boolean same = true;
+          boolean red = true;
+          for (int y = py * PATCH; y < (py + 1) * PATCH; y++) {
+            for (int x = px * PATCH; x < (px + 1) * PATCH; x++) {
+              int out = img.getRGB(PAD + head * (w + PAD) + x, PAD + y) & 0xffffff;
+              same &= (out >> 16) == (out & 0xff) && (out & 0xff) == ((out >> 8) & 0xff);
+              red &= (out >> 16) >= 191 && (out & 0xff) <= 64 && ((out >> 8) & 0xff) <= 64;
+            }
+          }
+          untouched += same ? 1 : 0;
+          hot += red ? 1 : 0;
+        }
+      }
+      assertTrue(untouched >= 1, "head " + head + ": no grey (unattended) patch");
+      assertTrue(hot >= 1, "head " + head + ": no fully heated patch");
+      assertTrue(untouched < (h / PATCH) * (w / PATCH), "head " + head + ": no heat at all");
+    }
+  }
+
+  @Test
+  void attentionAtAGivenSizeAndBadSizeIsOneLine() throws Exception {
+    Path png = dir.resolve("a.png");
+    Cli.Result ok = run("visualize", "attention", "--checkpoint", Cli.reference("checkpoint.pth").toString(),
+        "--image", frame().toString(), "--out", png.toString(), "--size", "224x224");
+    assertEquals(0, ok.exitCode(), ok.err());
+    BufferedImage img = ImageIO.read(png.toFile());
+    assertEquals(3 * SIDE + 4 * PAD, img.getWidth());
+    assertEquals(SIDE + 2 * PAD, img.getHeight());
+    Cli.Result bad = run("visualize", "attention", "--checkpoint", Cli.reference("checkpoint.pth").toString(),
+        "--image", frame().toString(), "--out", dir.resolve("b.png").toString(), "--size", "100x100");
+    assertEquals(1, bad.exitCode(), bad.err());
+    assertEquals(1, bad.errLines(), bad.err());
+    assertTrue(bad.err().contains("--size"), bad.err());
+    assertFalse(Files.exists(dir.resolve("b.png")));
+  }
+
+  @Test
+  void attentionMissingImageIsOneLine() throws Exception {
+    Path missing = dir.resolve("nope.jpg");
+    Cli.Result r = run("visualize", "attention", "--checkpoint", Cli.reference("checkpoint.pth").toString(),
+        "--image", missing.toString(), "--out", dir.resolve("a.png").toString());
+    assertEquals(1, r.exitCode(), r.err());
+    assertEquals(1, r.errLines(), r.err());
+    assertTrue(r.err().contains(missing.toString()), r.err());
   }
 
   private static int panelX(int panel) {
