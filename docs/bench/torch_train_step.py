@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
-"""Times one CropMAE training step in plain PyTorch on the CPU.
+"""Times one CropMAE training step in plain PyTorch on the CPU or a CUDA GPU.
 
 Our own minimal implementation of the architecture the official CropMAE ImageNet run trains
 (ViT-S/16 encoder; cross-attention decoder 256 dim, 4 blocks, 8 heads, FFN 2048; mask ratio
 0.985; per-patch normalised pixel targets; AdamW betas 0.9/0.95, weight decay 0.05 on matrices
 only). It needs only torch (timm is not required) and exists to give `cropmae bench train` a
-same-CPU baseline. Prints one JSON object.
+same-machine baseline. Prints one JSON object.
 
 Usage: python3 torch_train_step.py [--batch-size 8] [--warmup 2] [--steps 5] [--threads 2]
+                                  [--device cpu|cuda] [--amp]
 """
 import argparse
 import json
@@ -153,9 +154,10 @@ class CropMaeNet(nn.Module):
         first, second = views[:, 0], views[:, 1]
         b = views.shape[0]
         keep = int(TOKENS * (1 - self.mask_ratio))
-        order = torch.argsort(torch.rand(b, TOKENS), dim=1)
+        dev = views.device
+        order = torch.argsort(torch.rand(b, TOKENS, device=dev), dim=1)
         restore = torch.argsort(order, dim=1)
-        mask = torch.ones(b, TOKENS)
+        mask = torch.ones(b, TOKENS, device=dev)
         mask[:, :keep] = 0
         mask = torch.gather(mask, 1, restore)
 
@@ -179,33 +181,45 @@ def main():
     ap.add_argument("--steps", type=int, default=5)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--device", default="cpu", help="cpu or cuda")
+    ap.add_argument("--amp", action="store_true",
+                    help="float16 autocast with a gradient scaler, as the official training loop on GPU")
     args = ap.parse_args()
+    dev = torch.device(args.device)
+    sync = torch.cuda.synchronize if dev.type == "cuda" else (lambda: None)
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
-    model = CropMaeNet().train()
+    model = CropMaeNet().to(dev).train()
     decay = [p for p in model.parameters() if p.ndim > 1]
     no_decay = [p for p in model.parameters() if p.ndim <= 1]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.05},
                              {"params": no_decay, "weight_decay": 0.0}],
                             lr=1.5e-4, betas=(0.9, 0.95))
-    views = torch.randn(args.batch_size, 2, CH, IMG, IMG)
+    views = torch.randn(args.batch_size, 2, CH, IMG, IMG, device=dev)
+    scaler = torch.amp.GradScaler(dev.type, enabled=args.amp)
 
     times = []
     loss = float("nan")
     for i in range(args.warmup + args.steps):
+        sync()
         start = time.perf_counter()
         opt.zero_grad(set_to_none=True)
-        out = model(views)
-        out.backward()
-        opt.step()
+        with torch.autocast(dev.type, dtype=torch.float16, enabled=args.amp):
+            out = model(views)
+        scaler.scale(out).backward()
+        scaler.step(opt)
+        scaler.update()
         loss = out.item()
+        sync()
         elapsed = (time.perf_counter() - start) * 1000.0
         if i >= args.warmup:
             times.append(round(elapsed, 1))
     mean = sum(times) / len(times)
     print(json.dumps({
         "framework": "pytorch",
+        "device": str(dev) if dev.type == "cpu" else torch.cuda.get_device_name(dev),
+        "amp": args.amp,
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
         "batch_size": args.batch_size,
