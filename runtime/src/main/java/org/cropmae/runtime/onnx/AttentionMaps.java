@@ -1,7 +1,6 @@
 package org.cropmae.runtime.onnx;
 
 import java.util.Arrays;
-import java.util.Objects;
 
 /**
  * Attention probabilities of an encoder's last transformer block for a batch of {@code N} images
@@ -36,10 +35,10 @@ public record AttentionMaps(int count, int heads, int gridHeight, int gridWidth,
   /** The probability that query token {@code query} of image {@code i}, head {@code head}, gives key token {@code key}. */
   public float get(int i, int head, int query, int key) {
     int t = tokens();
-    Objects.checkIndex(i, count);
-    Objects.checkIndex(head, heads);
-    Objects.checkIndex(query, t);
-    Objects.checkIndex(key, t);
+    check("i", i, count);
+    check("head", head, heads);
+    check("query", query, t);
+    check("key", key, t);
     return values[((i * heads + head) * t + query) * t + key];
   }
 
@@ -50,9 +49,16 @@ public record AttentionMaps(int count, int heads, int gridHeight, int gridWidth,
    */
   public float[] clsToPatches(int i, int head) {
     int t = tokens();
-    Objects.checkIndex(i, count);
-    Objects.checkIndex(head, heads);
+    check("i", i, count);
+    check("head", head, heads);
     int row = ((i * heads + head) * t) * t;
     return Arrays.copyOfRange(values, row + 1, row + t);
+  }
+
+  // Not Objects.checkIndex: Android API 24 lacks it.
+  private static void check(String name, int index, int size) {
+    if (index < 0 || index >= size) {
+      throw new IndexOutOfBoundsException(name + " " + index + " is outside [0, " + size + ")");
+    }
   }
 }
