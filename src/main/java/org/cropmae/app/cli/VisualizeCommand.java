@@ -9,6 +9,9 @@ import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.cropmae.runtime.image.RgbImage;
 import org.cropmae.runtime.io.desktop.ImageFiles;
+import org.cropmae.runtime.onnx.AttentionMaps;
+import org.cropmae.runtime.onnx.EncoderInfo;
+import org.cropmae.runtime.onnx.OnnxEncoder;
 import org.cropmae.runtime.preprocess.ImageNormalization;
 import org.cropmae.runtime.preprocess.ImageSize;
 import org.cropmae.runtime.preprocess.NormalizedImage;
@@ -21,7 +24,9 @@ import org.cropmae.trainer.model.CropMaeModel;
 import org.cropmae.trainer.model.ForwardResult;
 import org.cropmae.trainer.train.Trainer;
 import org.cropmae.trainer.train.TrainingImages;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code cropmae visualize}: pictures of what a model does. */
@@ -133,24 +138,35 @@ public final class VisualizeCommand extends CliCommand {
 
   /**
    * {@code cropmae visualize attention}: where the cls token looks in the last encoder block. The
-   * weights come from the checkpoint through the DJL model: the exported ONNX encoder has no
-   * attention output.
+   * weights come from an exported ONNX encoder's {@code last_attention} output
+   * ({@link OnnxEncoder#lastAttention}) or from a checkpoint through the DJL model
+   * ({@link CropMaeModel#lastBlockAttention}); both are drawn by the same code.
    */
   @Command(name = "attention", mixinStandardHelpOptions = true,
       description = {
           "Draws the cls token's attention in the last encoder block, one panel per head, over the image as the",
           "evaluation encoder sees it (resized bilinearly, position embedding resized): input | head 0 | head 1 ...",
           "Each head's weights over the patches are scaled to [0, 1] (min to max) and blended in red over the grey image.",
-          "Reads a training checkpoint (ours or official), not an ONNX encoder: the exported graph has no",
-          "attention output."})
+          "Reads an ONNX encoder of 'cropmae export' or 'cropmae import' (--model; models exported before the",
+          "attention output existed must be re-exported) or a training checkpoint, ours or official (--checkpoint)."})
   static final class Attention extends CliCommand {
     /** Strongest blend of the heat colour over the image. */
     private static final float ALPHA = 0.75f;
     private static final int PAD = 2;
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "C.pth",
-        description = "Training checkpoint, of 'cropmae train' or of the official trainer.")
-    Path checkpoint;
+    /** Where the weights come from: exactly one of the two. */
+    static final class Source {
+      @Option(names = "--model", required = true, paramLabel = "E.onnx",
+          description = "ONNX encoder with the last_attention output ('cropmae export' or 'cropmae import').")
+      Path model;
+
+      @Option(names = "--checkpoint", required = true, paramLabel = "C.pth",
+          description = "Training checkpoint, of 'cropmae train' or of the official trainer (run on the CPU with DJL).")
+      Path checkpoint;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
 
     @Option(names = "--image", required = true, paramLabel = "I.jpg", description = "Image to look at.")
     Path image;
@@ -163,51 +179,88 @@ public final class VisualizeCommand extends CliCommand {
     String size;
 
     @Option(names = "--decoder-heads", paramLabel = "N",
-        description = "Decoder heads, when the checkpoint's args do not record them (the decoder is not run).")
+        description = "With --checkpoint: decoder heads, when the checkpoint's args do not record them (the decoder is not run).")
     Integer decoderHeads;
+
+    /** ONNX Runtime options; used with --model. */
+    @Mixin EncoderOptionsMixin encoderOptions;
+
+    /** The cls token's last-block attention over the patches, {@code [heads, h*w]}, and how it was computed. */
+    private record ClsAttention(NormalizedImage input, ImageNormalization norm, float[] weights, int heads, int patch,
+        int depth) {}
 
     @Override
     public Integer call() throws Exception {
       int[] hw = size == null ? null : BenchCommand.parseGrid(size, "--size");
+      if (source.model != null && decoderHeads != null) {
+        throw new IllegalArgumentException("--decoder-heads: only with --checkpoint (an ONNX encoder has no decoder)");
+      }
       RgbImage rgb = ImageFiles.readRgb(image);
-      TorchCheckpoint ckpt = TorchCheckpoint.read(checkpoint);
-      CropMaeConfig config = modelOf(ckpt, checkpoint, decoderHeads);
-      int p = config.patchSize();
+      ClsAttention a = source.model != null ? fromModel(source.model, rgb, hw) : fromCheckpoint(source.checkpoint, rgb, hw);
+      int h = a.input().height() / a.patch();
+      int w = a.input().width() / a.patch();
+      ImageFiles.writePng(out, panels(a.norm(), a.input(), a.weights(), a.heads(), h, w, a.patch()));
+      stdout().printf("wrote %s (%d heads, %dx%d patches of %d pixels, last of %d blocks)%n", out, a.heads(), h, w,
+          a.patch(), a.depth());
+      return 0;
+    }
+
+    /** The encoder input size: {@code --size}, else the image's size rounded down to the patch size. */
+    private static ImageSize target(RgbImage rgb, int[] hw, int p) {
       ImageSize target = hw != null ? new ImageSize(hw[0], hw[1])
           : new ImageSize(Math.max(p, rgb.height() / p * p), Math.max(p, rgb.width() / p * p));
       if (target.height() % p != 0 || target.width() % p != 0) {
         throw new IllegalArgumentException("--size: " + target + " is not a multiple of the patch size " + p);
       }
+      return target;
+    }
+
+    private ClsAttention fromModel(Path model, RgbImage rgb, int[] hw) throws IOException {
+      try (OnnxEncoder encoder = OnnxEncoder.open(model, encoderOptions.toOptions())) {
+        EncoderInfo info = encoder.info();
+        int p = info.patchSize();
+        ImageSize target = target(rgb, hw, p);
+        ImageNormalization norm = ImageNormalization.of(info.mean(), info.std());
+        NormalizedImage input = norm.apply(rgb, target);
+        AttentionMaps maps = encoder.lastAttention(input.chw(), 1, target.height(), target.width());
+        int cells = maps.gridHeight() * maps.gridWidth();
+        float[] weights = new float[maps.heads() * cells];
+        for (int head = 0; head < maps.heads(); head++) {
+          System.arraycopy(maps.clsToPatches(0, head), 0, weights, head * cells, cells);
+        }
+        return new ClsAttention(input, norm, weights, maps.heads(), p, info.depth());
+      }
+    }
+
+    private ClsAttention fromCheckpoint(Path checkpoint, RgbImage rgb, int[] hw) throws IOException {
+      TorchCheckpoint ckpt = TorchCheckpoint.read(checkpoint);
+      CropMaeConfig config = modelOf(ckpt, checkpoint, decoderHeads);
+      int p = config.patchSize();
+      ImageSize target = target(rgb, hw, p);
       NormalizedImage input = ImageNormalization.IMAGENET.apply(rgb, target);
-      int h = target.height() / p;
-      int w = target.width() / p;
-      int tokens = 1 + h * w;
-      int heads = config.numHeads();
-      float[] attention;
+      float[] weights;
       try (CropMaeModel model = CropMaeModel.fromStateDict(config, ckpt.stateDictFloat32(), Device.cpu());
           NDManager m = NDManager.newBaseManager(Device.cpu(), CropMaeModel.ENGINE)) {
         NDArray x = m.create(input.chw(), new Shape(1, 3, target.height(), target.width()));
         // Row 0 of each head: the cls token's weights over [cls, patches].
-        attention = model.lastBlockAttention(x).get("0, :, 0, 1:").toFloatArray();
+        weights = model.lastBlockAttention(x).get("0, :, 0, 1:").toFloatArray();
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(checkpoint + ": " + e.getMessage(), e);
       }
-      ImageFiles.writePng(out, panels(input, attention, heads, h, w, p));
-      stdout().printf("wrote %s (%d heads, %dx%d patches of %d pixels, last of %d blocks)%n", out, heads, h, w, p,
-          config.depth());
-      return 0;
+      return new ClsAttention(input, ImageNormalization.IMAGENET, weights, config.numHeads(), p, config.depth());
     }
 
     /** The input and one heat-map panel per head side by side, on white. */
-    private static RgbImage panels(NormalizedImage input, float[] attention, int heads, int h, int w, int p) {
+    private static RgbImage panels(ImageNormalization norm, NormalizedImage input, float[] attention, int heads,
+        int h, int w, int p) {
       int ph = input.height();
       int pw = input.width();
       int width = (heads + 1) * pw + (heads + 2) * PAD;
       int height = ph + 2 * PAD;
       byte[] px = new byte[width * height * 3];
       java.util.Arrays.fill(px, (byte) 0xff);
-      float[] mean = ImageNormalization.IMAGENET.mean();
-      float[] std = ImageNormalization.IMAGENET.std();
+      float[] mean = norm.mean();
+      float[] std = norm.std();
       for (int panel = 0; panel <= heads; panel++) {
         float lo = Float.POSITIVE_INFINITY;
         float hi = Float.NEGATIVE_INFINITY;

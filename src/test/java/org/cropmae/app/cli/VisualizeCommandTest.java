@@ -8,11 +8,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import javax.imageio.ImageIO;
+import org.cropmae.runtime.io.NpyArray;
+import org.cropmae.trainer.checkpoint.TorchCheckpoint;
+import org.cropmae.trainer.export.EncoderArchitecture;
+import org.cropmae.trainer.export.Onnx;
+import org.cropmae.trainer.export.OnnxEncoderExporter;
+import org.cropmae.trainer.export.OnnxWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code cropmae visualize reconstruction|attention} on the official reference checkpoint and a demo frame. */
+/**
+ * {@code cropmae visualize reconstruction|attention} on the official reference checkpoint (or its
+ * ONNX export) and a demo frame.
+ */
 class VisualizeCommandTest {
   /** The reference model: 224 x 224 input, 16-pixel patches, mask ratio 0.985 (2 of 196 patches visible). */
   private static final int SIDE = 224;
@@ -181,6 +191,89 @@ class VisualizeCommandTest {
     assertEquals(1, r.exitCode(), r.err());
     assertEquals(1, r.errLines(), r.err());
     assertTrue(r.err().contains(missing.toString()), r.err());
+  }
+
+  /** The reference checkpoint exported by {@code cropmae export} into the test's folder. */
+  private Path exportedModel() {
+    Path model = dir.resolve("e.onnx");
+    Cli.Result r = run("export", "--checkpoint", Cli.reference("checkpoint.pth").toString(), "--out", model.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    return model;
+  }
+
+  /**
+   * The ONNX path and the checkpoint path give the same picture: the two attentions agree within
+   * 1e-7 (trainer's LastAttentionExportTest), so after min-max scaling and rounding to 8 bits a
+   * channel may differ by at most 1.
+   */
+  @Test
+  void attentionFromAnExportedModelDrawsTheCheckpointsPicture() throws Exception {
+    Path model = exportedModel();
+    Path fromModel = dir.resolve("m.png");
+    Path fromCheckpoint = dir.resolve("c.png");
+    Cli.Result r = run("visualize", "attention", "--model", model.toString(), "--device", "cpu",
+        "--image", frame().toString(), "--out", fromModel.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("2 heads, 20x30 patches of 16 pixels, last of 3 blocks"), r.out());
+    Cli.Result c = run("visualize", "attention", "--checkpoint", Cli.reference("checkpoint.pth").toString(),
+        "--image", frame().toString(), "--out", fromCheckpoint.toString());
+    assertEquals(0, c.exitCode(), c.err());
+    BufferedImage a = ImageIO.read(fromModel.toFile());
+    BufferedImage b = ImageIO.read(fromCheckpoint.toFile());
+    assertEquals(b.getWidth(), a.getWidth());
+    assertEquals(b.getHeight(), a.getHeight());
+    int maxDiff = 0;
+    int heated = 0;
+    for (int y = 0; y < a.getHeight(); y++) {
+      for (int x = 0; x < a.getWidth(); x++) {
+        int pa = a.getRGB(x, y);
+        int pb = b.getRGB(x, y);
+        for (int shift = 0; shift <= 16; shift += 8) {
+          maxDiff = Math.max(maxDiff, Math.abs(((pa >> shift) & 0xff) - ((pb >> shift) & 0xff)));
+        }
+        int red = (pa >> 16) & 0xff;
+        heated += red > (pa & 0xff) + 64 ? 1 : 0;
+      }
+    }
+    System.out.printf("visualize attention --model vs --checkpoint: max 8-bit channel difference %d%n", maxDiff);
+    assertTrue(maxDiff <= 1, "max channel difference " + maxDiff);
+    assertTrue(heated > 0, "no heat drawn");
+  }
+
+  @Test
+  void attentionFromAModelWithoutTheOutputIsOneLine() throws Exception {
+    Map<String, NpyArray> sd = TorchCheckpoint.read(Cli.reference("checkpoint.pth")).stateDict();
+    Onnx.Model full = OnnxEncoderExporter.buildModel(sd, EncoderArchitecture.infer(sd), Map.of());
+    Onnx.Graph g = full.graph();
+    Onnx.Graph old = new Onnx.Graph(g.name(), g.nodes(), g.initializers(), g.inputs(),
+        g.outputs().stream().filter(o -> !o.name().equals("last_attention")).toList());
+    Path model = dir.resolve("old.onnx");
+    OnnxWriter.write(new Onnx.Model(full.irVersion(), full.opsets(), full.producerName(), full.producerVersion(),
+        full.docString(), old, full.metadata()), model);
+    Path png = dir.resolve("a.png");
+    Cli.Result r = run("visualize", "attention", "--model", model.toString(), "--device", "cpu",
+        "--image", frame().toString(), "--out", png.toString());
+    assertEquals(1, r.exitCode(), r.err());
+    assertEquals(1, r.errLines(), r.err());
+    System.out.println("old model: " + r.err().strip());
+    assertTrue(r.err().contains(model.toString()) && r.err().contains("re-export it with cropmae export"), r.err());
+    assertFalse(Files.exists(png));
+  }
+
+  @Test
+  void attentionNeedsExactlyOneSource() throws Exception {
+    Path model = exportedModel();
+    String ckpt = Cli.reference("checkpoint.pth").toString();
+    Cli.Result both = run("visualize", "attention", "--model", model.toString(), "--checkpoint", ckpt,
+        "--image", frame().toString(), "--out", dir.resolve("a.png").toString());
+    assertEquals(2, both.exitCode(), both.err());
+    Cli.Result none = run("visualize", "attention", "--image", frame().toString(), "--out", dir.resolve("a.png").toString());
+    assertEquals(2, none.exitCode(), none.err());
+    Cli.Result heads = run("visualize", "attention", "--model", model.toString(), "--decoder-heads", "4",
+        "--image", frame().toString(), "--out", dir.resolve("a.png").toString());
+    assertEquals(1, heads.exitCode(), heads.err());
+    assertTrue(heads.err().contains("--decoder-heads"), heads.err());
+    assertFalse(Files.exists(dir.resolve("a.png")));
   }
 
   private static int panelX(int panel) {

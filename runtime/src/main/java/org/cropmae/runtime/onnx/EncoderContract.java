@@ -14,6 +14,11 @@ import java.util.List;
  *   <li>{@value #OUTPUT}: float32 {@code [N, 1 + h*w, D]} with {@code h = H/patch}, {@code w = W/patch}:
  *       the cls token first, then the patch tokens in row-major grid order, after the final LayerNorm.
  *   <li>{@value #PATCH_OUTPUT} (optional): float32 {@code [N, h, w, D]}, the patch tokens as a grid.
+ *   <li>{@value #ATTENTION_OUTPUT} (optional): float32 {@code [N, heads, 1 + h*w, 1 + h*w]}, the
+ *       softmax attention probabilities of the last transformer block, query token by key token, in
+ *       the token order of {@value #OUTPUT} (row {@code 0} is the cls token's attention). Every row sums
+ *       to 1. Models exported before this output existed lack it; {@link OnnxEncoder} accepts them and
+ *       fails only when {@link OnnxEncoder#lastAttention} is called.
  * </ul>
  */
 public final class EncoderContract {
@@ -25,6 +30,12 @@ public final class EncoderContract {
   public static final String OUTPUT = "last_hidden_state";
   /** Patch tokens as a grid, float32 {@code [N, h, w, D]} (optional in a model). */
   public static final String PATCH_OUTPUT = "patch_features";
+  /**
+   * Last block's attention probabilities, float32 {@code [N, heads, 1 + h*w, 1 + h*w]} (optional in a
+   * model). The exporter names the last block's Softmax itself as this output, so the graph does no
+   * extra work for it; {@link OnnxEncoder#encode} never fetches it, only {@link OnnxEncoder#lastAttention} does.
+   */
+  public static final String ATTENTION_OUTPUT = "last_attention";
 
   /** Architecture label, e.g. {@code vits16} or {@code vit-p16-embed128-depth3-heads2}. */
   public static final String ARCHITECTURE = "cropmae.architecture";

@@ -16,6 +16,8 @@ import java.util.Map;
  * @param std per-channel RGB standard deviation (3 values)
  * @param metadata all {@code metadata_props} of the model
  * @param executionProvider the execution provider the session uses ({@code CPU}, {@code CUDA}, {@code NNAPI} or {@code XNNPACK})
+ * @param hasLastAttention whether the model has the optional {@link EncoderContract#ATTENTION_OUTPUT}
+ *     output, i.e. whether {@link OnnxEncoder#lastAttention} works
  */
 public record EncoderInfo(
     Path source,
@@ -27,7 +29,8 @@ public record EncoderInfo(
     float[] mean,
     float[] std,
     Map<String, String> metadata,
-    String executionProvider) {
+    String executionProvider,
+    boolean hasLastAttention) {
 
   public EncoderInfo {
     mean = mean.clone();

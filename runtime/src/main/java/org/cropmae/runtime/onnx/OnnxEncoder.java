@@ -32,7 +32,8 @@ import org.cropmae.runtime.tensor.FloatGrid;
  *
  * <p>Images go in normalised with the model's mean/std ({@link EncoderInfo#mean()}) as float32
  * {@code [N, 3, H, W]}; features come out as one {@code [h, w, D]} grid per image plus the cls tokens.
- * {@link #encode} may be called from several threads at once (ONNX Runtime sessions are
+ * {@link #lastAttention} returns the last block's attention probabilities when the model has that
+ * (optional) output. {@link #encode} may be called from several threads at once (ONNX Runtime sessions are
  * thread-safe). Close the encoder to free the native session.
  */
 public final class OnnxEncoder implements AutoCloseable {
@@ -184,6 +185,11 @@ public final class OnnxEncoder implements AutoCloseable {
       throw new IOException(notEncoder + "output '" + EncoderContract.OUTPUT + "' [N,1+h*w,D], found "
           + describe(outputs.values()) + ")");
     }
+    NodeInfo attention = outputs.get(EncoderContract.ATTENTION_OUTPUT);
+    if (attention != null && !isFloatTensor(attention, 4)) {
+      throw new IOException(notEncoder + "optional output '" + EncoderContract.ATTENTION_OUTPUT
+          + "' to be float [N,heads,T,T], found " + describe(List.of(attention)) + ")");
+    }
     Map<String, String> meta = session.getMetadata().getCustomMetadata();
     for (String key : EncoderContract.REQUIRED_METADATA) {
       if (!meta.containsKey(key)) {
@@ -199,8 +205,14 @@ public final class OnnxEncoder implements AutoCloseable {
       throw new IOException(model + ": output '" + EncoderContract.OUTPUT + "' has width " + declaredDim
           + " but metadata " + EncoderContract.EMBED_DIM + " says " + dim);
     }
+    long declaredHeads = attention == null ? -1 : shapeOf(attention)[1];
+    if (declaredHeads >= 0 && declaredHeads != heads) {
+      throw new IOException(model + ": output '" + EncoderContract.ATTENTION_OUTPUT + "' has " + declaredHeads
+          + " heads but metadata " + EncoderContract.NUM_HEADS + " says " + heads);
+    }
     return new EncoderInfo(model, meta.get(EncoderContract.ARCHITECTURE), patch, dim, depth, heads,
-        triple(model, meta, EncoderContract.MEAN), triple(model, meta, EncoderContract.STD), meta, provider);
+        triple(model, meta, EncoderContract.MEAN), triple(model, meta, EncoderContract.STD), meta, provider,
+        attention != null);
   }
 
   private static boolean isFloatTensor(NodeInfo node, int rank) {
@@ -280,6 +292,88 @@ public final class OnnxEncoder implements AutoCloseable {
    * @throws IllegalStateException when ONNX Runtime fails to run the model
    */
   public EncoderOutput encode(float[] chw, int n, int height, int width) {
+    checkInput(chw, n, height, width);
+    int patch = info.patchSize();
+    int gh = height / patch;
+    int gw = width / patch;
+    int d = info.embedDim();
+    int tokens = 1 + gh * gw;
+    List<FloatGrid> grids = new ArrayList<>(n);
+    float[] cls = new float[n * d];
+    try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(chw), new long[] {n, 3, height, width});
+        OrtSession.Result result = session.run(Map.of(EncoderContract.INPUT, in), Set.of(EncoderContract.OUTPUT))) {
+      FloatBuffer buf = output(result, EncoderContract.OUTPUT, new long[] {n, tokens, d});
+      // Token 0 is the cls token; tokens 1.. are the grid in row-major order, i.e. already [h, w, D].
+      for (int i = 0; i < n; i++) {
+        buf.get(cls, i * d, d);
+        float[] patches = new float[gh * gw * d];
+        buf.get(patches);
+        grids.add(new FloatGrid(gh, gw, d, patches));
+      }
+    } catch (OrtException e) {
+      throw new IllegalStateException(info.source() + ": ONNX Runtime failed on a " + n + "x3x" + height + "x" + width
+          + " batch: " + OnnxErrors.firstLine(e.getMessage()), e);
+    }
+    return new EncoderOutput(grids, cls, d);
+  }
+
+  /**
+   * The last transformer block's attention probabilities for a batch of images: only the
+   * {@link EncoderContract#ATTENTION_OUTPUT} output is fetched (no features are copied out).
+   *
+   * <p>The result holds {@code n * heads * T * T} floats with {@code T = 1 + (height/patch) *
+   * (width/patch)}: about 65 MB per image for ViT-S/16 at 480x880, so keep batches small.
+   *
+   * @param chw {@code n} normalised images, float32 {@code [n, 3, height, width]} row-major (as {@link #encode})
+   * @param n number of images, at least 1
+   * @param height image height in pixels, a positive multiple of the patch size
+   * @param width image width in pixels, a positive multiple of the patch size
+   * @return the probabilities {@code [n, heads, T, T]}
+   * @throws IllegalArgumentException as {@link #encode}, or when the result would exceed a Java array
+   * @throws IllegalStateException naming the model file when it has no attention output (exported
+   *     before it existed: re-export it from its checkpoint), or when ONNX Runtime fails
+   */
+  public AttentionMaps lastAttention(float[] chw, int n, int height, int width) {
+    if (!info.hasLastAttention()) {
+      throw new IllegalStateException(info.source() + ": this encoder has no '" + EncoderContract.ATTENTION_OUTPUT
+          + "' output (exported before attention maps existed); re-export it with cropmae export");
+    }
+    checkInput(chw, n, height, width);
+    int patch = info.patchSize();
+    int gh = height / patch;
+    int gw = width / patch;
+    int heads = info.numHeads();
+    long tokens = 1L + (long) gh * gw;
+    long size = (long) n * heads * tokens * tokens;
+    if (size > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("attention of " + n + " images at " + height + "x" + width + " holds " + size
+          + " values, more than a Java array; use fewer images or a smaller size (" + info.source().getFileName() + ")");
+    }
+    float[] values = new float[(int) size];
+    try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(chw), new long[] {n, 3, height, width});
+        OrtSession.Result result = session.run(Map.of(EncoderContract.INPUT, in), Set.of(EncoderContract.ATTENTION_OUTPUT))) {
+      output(result, EncoderContract.ATTENTION_OUTPUT, new long[] {n, heads, tokens, tokens}).get(values);
+    } catch (OrtException e) {
+      throw new IllegalStateException(info.source() + ": ONNX Runtime failed on a " + n + "x3x" + height + "x" + width
+          + " batch: " + OnnxErrors.firstLine(e.getMessage()), e);
+    }
+    return new AttentionMaps(n, heads, gh, gw, values);
+  }
+
+  /** The float buffer of output {@code name}, checked to have {@code expected} shape. */
+  private FloatBuffer output(OrtSession.Result result, String name, long[] expected) {
+    Optional<OnnxValue> value = result.get(name);
+    OnnxTensor out = (OnnxTensor) value.orElseThrow();
+    long[] shape = out.getInfo().getShape();
+    if (!Arrays.equals(shape, expected)) {
+      throw new IllegalStateException(info.source() + ": output " + name + " has shape "
+          + Arrays.toString(shape) + ", expected " + Arrays.toString(expected));
+    }
+    return out.getFloatBuffer();
+  }
+
+  /** The argument checks of {@link #encode} and {@link #lastAttention}. */
+  private void checkInput(float[] chw, int n, int height, int width) {
     if (closed.get()) {
       throw new IllegalStateException("encoder " + info.source() + " is closed");
     }
@@ -305,34 +399,6 @@ public final class OnnxEncoder implements AutoCloseable {
         throw new IllegalArgumentException("chw[" + i + "] is " + chw[i] + " (image " + i / (3 * height * width) + ")");
       }
     }
-    int gh = height / patch;
-    int gw = width / patch;
-    int d = info.embedDim();
-    int tokens = 1 + gh * gw;
-    List<FloatGrid> grids = new ArrayList<>(n);
-    float[] cls = new float[n * d];
-    try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(chw), new long[] {n, 3, height, width});
-        OrtSession.Result result = session.run(Map.of(EncoderContract.INPUT, in), Set.of(EncoderContract.OUTPUT))) {
-      Optional<OnnxValue> value = result.get(EncoderContract.OUTPUT);
-      OnnxTensor out = (OnnxTensor) value.orElseThrow();
-      long[] shape = out.getInfo().getShape();
-      if (!Arrays.equals(shape, new long[] {n, tokens, d})) {
-        throw new IllegalStateException(info.source() + ": output " + EncoderContract.OUTPUT + " has shape "
-            + Arrays.toString(shape) + ", expected " + Arrays.toString(new long[] {n, tokens, d}));
-      }
-      // Token 0 is the cls token; tokens 1.. are the grid in row-major order, i.e. already [h, w, D].
-      FloatBuffer buf = out.getFloatBuffer();
-      for (int i = 0; i < n; i++) {
-        buf.get(cls, i * d, d);
-        float[] patches = new float[gh * gw * d];
-        buf.get(patches);
-        grids.add(new FloatGrid(gh, gw, d, patches));
-      }
-    } catch (OrtException e) {
-      throw new IllegalStateException(info.source() + ": ONNX Runtime failed on a " + n + "x3x" + height + "x" + width
-          + " batch: " + OnnxErrors.firstLine(e.getMessage()), e);
-    }
-    return new EncoderOutput(grids, cls, d);
   }
 
   /**

@@ -27,6 +27,12 @@ import org.cropmae.trainer.export.Onnx.ValueInfo;
  * interpolation to the input's patch grid), pre-norm blocks (LayerNorm, multi-head self-attention
  * with qkv bias, LayerNorm, MLP with exact erf GELU), and a final LayerNorm.
  *
+ * <p>Outputs: {@link EncoderContract#OUTPUT}, {@link EncoderContract#PATCH_OUTPUT} and
+ * {@link EncoderContract#ATTENTION_OUTPUT}, the last block's softmax attention probabilities
+ * {@code [batch, heads, tokens, tokens]}. The latter is the last block's Softmax node itself (named
+ * {@code last_attention} rather than {@code blocks.<depth-1>/attn/softmax}), so exposing it adds no
+ * node and no copy to the graph.
+ *
  * <p>Opset 17: the oldest opset with a LayerNormalization operator, so the model loads in older
  * ONNX Runtime builds (Android, embedded) as well as 1.23. The Gelu operator only exists from
  * opset 20; GELU is written as {@code x * (erf(x / sqrt 2) + 1) * 0.5}, the pattern ONNX Runtime's
@@ -210,7 +216,7 @@ public final class OnnxEncoderExporter {
       String h = g.op("pos_embed/add", "Add", seq, positionEmbedding(x, gridHw));
 
       for (int i = 0; i < arch.depth(); i++) {
-        h = block(i, h);
+        h = block(i, h, i == arch.depth() - 1);
       }
       String out = g.op(EncoderContract.OUTPUT, "LayerNormalization",
           List.of(Attribute.of("axis", -1L), Attribute.of("epsilon", (float) arch.layerNormEps())),
@@ -222,6 +228,7 @@ public final class OnnxEncoderExporter {
       String gridShape = g.op("patch_features/shape", "Concat", List.of(axis0), batch, gridHw, g.ints("const/d", d));
       g.op(EncoderContract.PATCH_OUTPUT, "Reshape", patches, gridShape);
       g.output(ValueInfo.tensor(EncoderContract.PATCH_OUTPUT, DataType.FLOAT, "batch", "grid_height", "grid_width", d));
+      g.output(ValueInfo.tensor(EncoderContract.ATTENTION_OUTPUT, DataType.FLOAT, "batch", arch.numHeads(), "tokens", "tokens"));
       return g.build();
     }
 
@@ -289,7 +296,11 @@ public final class OnnxEncoderExporter {
       return g.op("pos_embed", "Concat", List.of(Attribute.of("axis", 1L)), posCls, patchPos);
     }
 
-    private String block(int i, String x) {
+    /**
+     * Transformer block {@code i}; the last one names its attention probabilities
+     * {@link EncoderContract#ATTENTION_OUTPUT} so that they can be a graph output.
+     */
+    private String block(int i, String x, boolean last) {
       String k = "blocks." + i;
       String n = k + "/";
       int heads = arch.numHeads();
@@ -310,7 +321,7 @@ public final class OnnxEncoderExporter {
       String v = g.op(n + "attn/v", "Gather", List.of(axis0), perm, constScalar(2));
       String kt = g.op(n + "attn/k_t", "Transpose", List.of(ints("perm", 0, 1, 3, 2)), kk);
       String scores = g.op(n + "attn/scores", "MatMul", q, kt);
-      String probs = g.op(n + "attn/softmax", "Softmax", List.of(Attribute.of("axis", -1L)), scores);
+      String probs = g.op(last ? EncoderContract.ATTENTION_OUTPUT : n + "attn/softmax", "Softmax", List.of(Attribute.of("axis", -1L)), scores);
       String ctx = g.op(n + "attn/context", "MatMul", probs, v);
       String merged = g.op(n + "attn/merge", "Reshape",
           g.op(n + "attn/context_t", "Transpose", List.of(ints("perm", 0, 2, 1, 3)), ctx), tokensShape());
