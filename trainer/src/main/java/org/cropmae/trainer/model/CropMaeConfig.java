@@ -145,6 +145,14 @@ public record CropMaeConfig(
   }
 
   /**
+   * ViT-Ti/16 (embed 192, depth 12, 3 heads; DeiT-Tiny's encoder) with the official decoder (embed
+   * 256, depth 4, 8 heads): the project's bundled default model, small enough for phones.
+   */
+  public static CropMaeConfig vitt16() {
+    return official(192, 12);
+  }
+
+  /**
    * ViT-S/16 (embed 384, depth 12, 6 heads) with the decoder the official ImageNet recipe trains
    * (embed 256, depth 4, 8 heads): the paper's main model.
    */

@@ -105,6 +105,9 @@ public final class Trainer {
     }
     ImageFolderDataset dataset = c.maxFiles() > 0 ? ImageFolderDataset.scan(c.dataDir(), c.maxFiles())
         : ImageFolderDataset.scan(c.dataDir());
+    if (c.decodeCacheMb() > 0) {
+      dataset = dataset.withDecodeCache(c.decodeCacheMb() * (1L << 20));
+    }
     Device device = ComputeDevice.resolve(c.device());
     Engine engine = Engine.getEngine(CropMaeModel.ENGINE);
     engine.setRandomSeed((int) c.seed());
