@@ -146,15 +146,11 @@ public final class TrainCommand extends CliCommand {
       // Resuming: the checkpoint knows its architecture; an explicit --arch is checked against it.
       return Trainer.modelOf(resume);
     }
-    String a = arch == null ? "vits16" : arch.toLowerCase(Locale.ROOT);
-    base = switch (a) {
-      case "vitt16", "vitt" -> CropMaeConfig.vitt16();
-      case "vits16", "vits" -> CropMaeConfig.vits16();
-      case "vitb16", "vitb" -> CropMaeConfig.vitb16();
-      case "vitl16", "vitl" -> CropMaeConfig.vitl16();
-      case "tiny" -> CropMaeConfig.tiny();
-      default -> throw new IllegalArgumentException("--arch: expected vitt16, vits16, vitb16, vitl16 or tiny, got '" + arch + "'");
-    };
+    try {
+      base = CropMaeConfig.named(arch == null ? "vits16" : arch);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--arch: " + e.getMessage(), e);
+    }
     try {
       return base.toBuilder().imageSize(inputSize).maskRatio(maskRatio).build();
     } catch (IllegalArgumentException e) {

@@ -318,6 +318,21 @@ public final class Trainer {
     }
   }
 
+  /**
+   * Exports the encoder a training run with this model and seed starts from (the same generator
+   * seeding and initialisation as {@link #train}), as a random-initialisation baseline.
+   *
+   * @return the model's metadata
+   */
+  public static Map<String, String> exportInitialEncoder(CropMaeConfig config, long seed, Path onnx) throws IOException {
+    Engine.getEngine(CropMaeModel.ENGINE).setRandomSeed((int) seed);
+    try (CropMaeModel model = CropMaeModel.create(config, Device.cpu())) {
+      Map<String, NpyArray> sd = model.stateDict();
+      EncoderArchitecture arch = withEps(EncoderArchitecture.infer(sd, config.numHeads()), config.layerNormEps());
+      return OnnxEncoderExporter.export(sd, arch, onnx, Map.of("cropmae.initialisation", "random, seed " + seed));
+    }
+  }
+
   private static EncoderArchitecture withEps(EncoderArchitecture a, double eps) {
     return new EncoderArchitecture(a.name(), a.patchSize(), a.embedDim(), a.depth(), a.numHeads(), a.mlpHiddenDim(),
         a.posGridSize(), eps);
