@@ -12,6 +12,7 @@ import org.cropmae.app.cli.ExportCommand;
 import org.cropmae.app.cli.ImportCommand;
 import org.cropmae.app.cli.PropagateCommand;
 import org.cropmae.app.cli.ServeCommand;
+import org.cropmae.app.cli.SynthesizeClipsCommand;
 import org.cropmae.app.cli.TrainCommand;
 import org.cropmae.app.cli.VisualizeCommand;
 import picocli.CommandLine;
@@ -30,6 +31,7 @@ import picocli.CommandLine.Command;
     description = "CropMAE on the JVM: propagate object masks through videos, evaluate, train and export encoders.",
     subcommands = {
       DemoCommand.class,
+      SynthesizeClipsCommand.class,
       PropagateCommand.class,
       DavisEvalCommand.class,
       ServeCommand.class,

@@ -13,6 +13,8 @@ import org.cropmae.runtime.io.desktop.ImageFiles;
 import org.cropmae.runtime.mask.IndexMask;
 import org.cropmae.runtime.mask.PalettePng;
 import org.cropmae.runtime.onnx.OnnxEncoder;
+import org.cropmae.runtime.video.FrameFeatures;
+import org.cropmae.runtime.video.RawPatchFeatures;
 import org.cropmae.runtime.propagation.AffinityBackend;
 import org.cropmae.runtime.propagation.ComputePool;
 import org.cropmae.runtime.propagation.LabelPropagator;
@@ -44,9 +46,18 @@ public final class PropagateCommand extends CliCommand {
     Path label0;
   }
 
-  static final class VideoMode {
+  static final class FeatureSource {
     @Option(names = "--model", required = true, paramLabel = "E.onnx", description = "ONNX encoder ('cropmae import' or 'cropmae export').")
     Path model;
+
+    @Option(names = "--raw-patches", required = true, paramLabel = "P",
+        description = "Baseline without a model: the normalised pixels of each PxP patch as its feature vector.")
+    Integer rawPatches;
+  }
+
+  static final class VideoMode {
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    FeatureSource source;
 
     @Option(names = "--frames", required = true, paramLabel = "DIR",
         description = "Folder of frames (.jpg/.jpeg/.png), in file-name order (numeric when all names are numbers).")
@@ -123,9 +134,12 @@ public final class PropagateCommand extends CliCommand {
     RgbImage first = ImageFiles.readRgb(frames.get(0));
     Files.createDirectories(out);
     AffinityBackend backend = propagation.openAffinityBackend();
-    try (OnnxEncoder encoder = OnnxEncoder.open(mode.video.model, encoderOptions.toOptions());
+    FeatureSource source = mode.video.source;
+    try (OnnxEncoder encoder = source.model == null ? null : OnnxEncoder.open(source.model, encoderOptions.toOptions());
         ComputePool pool = ComputePool.create(propagation.threads());
-        MaskPropagator propagator = MaskPropagator.start(encoder, config, first, firstMask, pool, backend);
+        MaskPropagator propagator = MaskPropagator.start(
+            encoder != null ? FrameFeatures.of(encoder) : new RawPatchFeatures(source.rawPatches),
+            config, first, firstMask, pool, backend);
         Progress progress = new Progress(stderr(), "propagate", frames.size())) {
       PalettePng.write(out.resolve(maskName(frames.get(0))), firstMask);
       progress.step("");

@@ -19,9 +19,9 @@ import picocli.CommandLine.Option;
         "Pre-trains a CropMAE model (siamese masked autoencoder on two crops of each image) on a folder of images,",
         "as the official train_cropmae_in.py. Defaults are the paper's ImageNet recipe (scripts/train_cropmae_in.sh):",
         "ViT-S/16, decoder 256 wide and 4 deep, mask ratio 0.985, per-patch normalised pixel loss, global-to-local",
-        "crops (global 10-100% of the image, local 30-60% of the global view), 400 epochs of batch 128, AdamW",
+        "crops (global 10-100%% of the image, local 30-60%% of the global view), 400 epochs of batch 128, AdamW",
         "(betas 0.9/0.95, weight decay 0.05 on weights only), lr = blr * effective batch / 256 with blr 1e-4 (the",
-        "script's value; the paper's text says 1.5e-4), cosine schedule with 5% linear warm-up, seed 42.",
+        "script's value; the paper's text says 1.5e-4), cosine schedule with 5%% linear warm-up, seed 42.",
         "Training is float32 (the official code uses CUDA mixed precision).",
         "Writes to --out: checkpoint-<epoch>.pth (PyTorch format: torch.load and the official code read it),",
         "train_log.jsonl, loss.png, reconstructions/epoch-<epoch>.png and encoder.onnx (for 'cropmae embed').",
@@ -33,8 +33,8 @@ public final class TrainCommand extends CliCommand {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
   Path out;
 
-  @Option(names = "--arch", paramLabel = "vits16|vitb16|vitl16|tiny",
-      description = "Encoder size (default: vits16, or the checkpoint's with --resume); tiny is the small test model.")
+  @Option(names = "--arch", paramLabel = "vitt16|vits16|vitb16|vitl16|tiny",
+      description = "Encoder size (default: vits16, or the checkpoint's with --resume); vitt16 is ViT-Ti/16 (the bundled default's size); tiny is the small test model.")
   String arch;
 
   @Option(names = "--input-size", defaultValue = "224", paramLabel = "PX", description = "Side of the square views (default: ${DEFAULT-VALUE}).")
@@ -85,6 +85,11 @@ public final class TrainCommand extends CliCommand {
   @Option(names = "--max-files", defaultValue = "0", paramLabel = "N", description = "Use at most N images, 0 for all (default: ${DEFAULT-VALUE}).")
   int maxFiles;
 
+  @Option(names = "--cache-images-mb", defaultValue = "0", paramLabel = "MB",
+      description = "Keep up to MB MiB of decoded images in memory across epochs (for small collections of large "
+          + "images; the views do not change). Default: ${DEFAULT-VALUE}, decode every time.")
+  int cacheImagesMb;
+
   @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Seed of weights, data order, crops, masks and dropout (default: ${DEFAULT-VALUE}).")
   long seed;
 
@@ -123,7 +128,7 @@ public final class TrainCommand extends CliCommand {
     TrainingConfig config = TrainingConfig.builder(data, out).model(model).views(views).epochs(epochs)
         .batchSize(batchSize).accumIter(accumIter).blr(blr).lr(lr).minLrProp(minLrProp)
         .warmupEpochsProp(warmupEpochsProp).weightDecay(weightDecay).lrTiming(timing(lrTiming)).seed(seed)
-        .device(device).workers(workers).maxFiles(maxFiles).shuffle(!noShuffle).saveEvery(saveEvery)
+        .device(device).workers(workers).maxFiles(maxFiles).decodeCacheMb(cacheImagesMb).shuffle(!noShuffle).saveEvery(saveEvery)
         .keepLast(keepLast).logEvery(logEvery).reconEvery(reconEvery).exportOnnx(!noExport).resume(resume).build();
     TrainingResult r;
     try (ProgressListener progress = new ProgressListener(stderr())) {
@@ -141,14 +146,11 @@ public final class TrainCommand extends CliCommand {
       // Resuming: the checkpoint knows its architecture; an explicit --arch is checked against it.
       return Trainer.modelOf(resume);
     }
-    String a = arch == null ? "vits16" : arch.toLowerCase(Locale.ROOT);
-    base = switch (a) {
-      case "vits16", "vits" -> CropMaeConfig.vits16();
-      case "vitb16", "vitb" -> CropMaeConfig.vitb16();
-      case "vitl16", "vitl" -> CropMaeConfig.vitl16();
-      case "tiny" -> CropMaeConfig.tiny();
-      default -> throw new IllegalArgumentException("--arch: expected vits16, vitb16, vitl16 or tiny, got '" + arch + "'");
-    };
+    try {
+      base = CropMaeConfig.named(arch == null ? "vits16" : arch);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--arch: " + e.getMessage(), e);
+    }
     try {
       return base.toBuilder().imageSize(inputSize).maskRatio(maskRatio).build();
     } catch (IllegalArgumentException e) {

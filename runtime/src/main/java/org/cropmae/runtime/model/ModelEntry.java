@@ -21,6 +21,8 @@ import java.util.Map;
  * @param size size of the ONNX file in bytes
  * @param card file name of the model card (Markdown) next to the manifest
  * @param obtain for models not bundled: how to get and convert them
+ * @param url for models not bundled: an {@code https://} address of the ONNX file, which
+ *     {@link ModelRegistry#resolve} downloads into the cache, or {@code null}
  * @param scores measured scores, by benchmark name
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -37,6 +39,7 @@ public record ModelEntry(
     @JsonProperty("size") long size,
     @JsonProperty("card") String card,
     @JsonProperty("obtain") String obtain,
+    @JsonProperty("url") String url,
     @JsonProperty("scores") Map<String, Object> scores) {
 
   /** Whether the ONNX file ships inside the registry jar. */

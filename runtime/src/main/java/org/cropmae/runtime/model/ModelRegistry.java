@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
@@ -20,7 +21,9 @@ import org.cropmae.runtime.io.Sha256;
  *
  * <p>{@link #resolve} turns a name into a file ONNX Runtime can open: a bundled model is copied
  * once into the cache folder and its SHA-256 checked against the manifest every time it is
- * resolved; a mismatch is an error, never a silent use.
+ * resolved; a model with a {@code url}, or an {@code https://...#sha256=<hex>} address, is
+ * downloaded into the cache by {@link ModelDownload} (resumable, verified). A mismatch is an error,
+ * never a silent use.
  */
 public final class ModelRegistry {
   /** Classpath location of the manifest. */
@@ -96,20 +99,41 @@ public final class ModelRegistry {
   }
 
   /**
-   * A local ONNX file for {@code nameOrPath}: an existing file is returned as it is; otherwise the
-   * registry model of that name, copied into the cache and verified.
+   * A local ONNX file for {@code nameOrPath}:
    *
-   * @throws IOException when a bundled model's bytes do not match its SHA-256
-   * @throws IllegalArgumentException when the name is unknown or the model is not bundled
+   * <ul>
+   *   <li>an existing file, returned as it is;
+   *   <li>{@code https://host/path/model.onnx#sha256=<64 hex digits>}, downloaded into the cache
+   *       (the checksum is required: nothing unverified is used);
+   *   <li>a registry name: bundled models are copied into the cache, models with a {@code url} are
+   *       downloaded; both verified against the manifest's SHA-256.
+   * </ul>
+   *
+   * @throws IOException when bytes do not match their SHA-256 or a download fails
+   * @throws IllegalArgumentException when the name is unknown, the model can be neither copied nor
+   *     downloaded, or an address lacks its checksum
    */
   public Path resolve(String nameOrPath) throws IOException {
+    return resolve(nameOrPath, null);
+  }
+
+  /** {@link #resolve(String)}, reporting download progress to {@code progress} (may be null). */
+  public Path resolve(String nameOrPath, ModelDownload.Progress progress) throws IOException {
     Objects.requireNonNull(nameOrPath, "nameOrPath");
+    if (nameOrPath.startsWith("https://") || nameOrPath.startsWith("http://")) {
+      return ModelDownload.fetchAddress(nameOrPath, cacheDir, progress);
+    }
     Path asFile = Path.of(nameOrPath);
     if (Files.isRegularFile(asFile)) {
       return asFile;
     }
     ModelEntry e = entry(nameOrPath);
     if (!e.bundled()) {
+      if (e.url() != null && !e.url().isBlank()) {
+        String name = e.name() + ".onnx";
+        return ModelDownload.fetch(URI.create(e.url()), e.sha256(), cacheDir.resolve(e.sha256().substring(0, 16)).resolve(name),
+            progress);
+      }
       throw new IllegalArgumentException("model '" + e.name() + "' is not bundled; " + e.obtain());
     }
     Path target = cacheDir.resolve(e.sha256().substring(0, 16)).resolve(e.file());

@@ -4,7 +4,6 @@ import java.util.Objects;
 import org.cropmae.runtime.image.RgbImage;
 import org.cropmae.runtime.mask.IndexMask;
 import org.cropmae.runtime.mask.LabelSet;
-import org.cropmae.runtime.onnx.EncoderOutput;
 import org.cropmae.runtime.onnx.OnnxAffinityBackend;
 import org.cropmae.runtime.onnx.OnnxEncoder;
 import org.cropmae.runtime.preprocess.ImageNormalization;
@@ -36,7 +35,7 @@ import org.cropmae.runtime.tensor.FloatGrid;
  * object creates (threads, ONNX Runtime affinity backend) is closed with it.
  */
 public final class MaskPropagator implements AutoCloseable {
-  private final OnnxEncoder encoder;
+  private final FrameFeatures encoder;
   private final ImageNormalization normalization;
   private final PropagationConfig config;
   private final LabelSet labelSet;
@@ -47,7 +46,7 @@ public final class MaskPropagator implements AutoCloseable {
   /** The backend this object created and closes, or null when borrowed. */
   private final OnnxAffinityBackend ownedBackend;
 
-  private MaskPropagator(OnnxEncoder encoder, PropagationConfig config, RgbImage firstFrame, IndexMask firstMask,
+  private MaskPropagator(FrameFeatures encoder, PropagationConfig config, RgbImage firstFrame, IndexMask firstMask,
       ComputePool pool, AffinityBackend backend, OnnxAffinityBackend ownedBackend) {
     this.ownedBackend = ownedBackend;
     this.encoder = Objects.requireNonNull(encoder, "encoder");
@@ -56,11 +55,11 @@ public final class MaskPropagator implements AutoCloseable {
       throw new IllegalArgumentException("first mask is " + firstMask.height() + "x" + firstMask.width()
           + " but the first frame is " + firstFrame.height() + "x" + firstFrame.width() + " (height x width)");
     }
-    this.normalization = ImageNormalization.of(encoder.info().mean(), encoder.info().std());
+    this.normalization = encoder.normalization();
     this.frameSize = new ImageSize(firstFrame.height(), firstFrame.width());
     this.inputSize = config.inputSize().inputSize(frameSize.height(), frameSize.width());
     this.labelSet = LabelSet.of(firstMask);
-    ImageSize grid = inputSize.featureGrid(encoder.info().patchSize());
+    ImageSize grid = inputSize.featureGrid(encoder.patchSize());
     IndexMask atInput = Resize.nearest(firstMask, inputSize.height(), inputSize.width());
     this.firstLabels = LabelSet.toFeatureGrid(labelSet.oneHot(atInput), grid.height(), grid.width());
     FloatGrid features = encode(firstFrame, 0);
@@ -88,7 +87,7 @@ public final class MaskPropagator implements AutoCloseable {
       IndexMask firstMask, ComputePool pool) {
     OnnxAffinityBackend backend = OnnxAffinityBackend.create();
     try {
-      return new MaskPropagator(encoder, config, firstFrame, firstMask, pool, backend, backend);
+      return new MaskPropagator(FrameFeatures.of(encoder), config, firstFrame, firstMask, pool, backend, backend);
     } catch (RuntimeException e) {
       backend.close();
       throw e;
@@ -103,8 +102,18 @@ public final class MaskPropagator implements AutoCloseable {
    */
   public static MaskPropagator start(OnnxEncoder encoder, PropagationConfig config, RgbImage firstFrame,
       IndexMask firstMask, ComputePool pool, AffinityBackend backend) {
+    return start(FrameFeatures.of(encoder), config, firstFrame, firstMask, pool, backend);
+  }
+
+  /**
+   * Starts a video with any feature extractor (for example {@link RawPatchFeatures} as a baseline),
+   * the affinity computed by {@code backend} (borrowed); otherwise as
+   * {@link #start(OnnxEncoder, PropagationConfig, RgbImage, IndexMask, ComputePool)}.
+   */
+  public static MaskPropagator start(FrameFeatures features, PropagationConfig config, RgbImage firstFrame,
+      IndexMask firstMask, ComputePool pool, AffinityBackend backend) {
     Objects.requireNonNull(backend, "backend");
-    return new MaskPropagator(encoder, config, firstFrame, firstMask, pool, backend, null);
+    return new MaskPropagator(features, config, firstFrame, firstMask, pool, backend, null);
   }
 
   /** The labels being propagated (distinct indices of the first mask, ascending) and their palette. */
@@ -158,13 +167,11 @@ public final class MaskPropagator implements AutoCloseable {
 
   private FloatGrid encode(RgbImage frame, int t) {
     NormalizedImage x = normalization.apply(frame, inputSize);
-    EncoderOutput out;
     try {
-      out = encoder.encode(x.chw(), 1, x.height(), x.width());
+      return encoder.features(x);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("frame " + t + ": " + e.getMessage(), e);
     }
-    return out.patchFeatures().get(0);
   }
 
   @Override

@@ -31,10 +31,58 @@ public final class ImageFolderDataset {
 
   private final Path root;
   private final List<Path> files;
+  /** Decoded images kept for later epochs, or null when every read decodes. */
+  private final DecodedCache cache;
 
   private ImageFolderDataset(Path root, List<Path> files) {
+    this(root, files, null);
+  }
+
+  private ImageFolderDataset(Path root, List<Path> files, DecodedCache cache) {
     this.root = root;
     this.files = List.copyOf(files);
+    this.cache = cache;
+  }
+
+  /**
+   * The same images, keeping decoded pixels in memory, first come first kept, until they take
+   * {@code maxBytes} (3 bytes a pixel). Worth it for a small collection of large images, which
+   * would otherwise be decoded again every epoch; the views are identical either way.
+   *
+   * @param maxBytes memory for decoded images, {@code > 0}
+   */
+  public ImageFolderDataset withDecodeCache(long maxBytes) {
+    if (maxBytes <= 0) {
+      throw new IllegalArgumentException("maxBytes must be > 0, got " + maxBytes);
+    }
+    return new ImageFolderDataset(root, files, new DecodedCache(maxBytes));
+  }
+
+  /** Bytes of decoded pixels held by the cache of {@link #withDecodeCache} (0 without one). */
+  public long cachedBytes() {
+    return cache == null ? 0 : cache.bytes.get();
+  }
+
+  private static final class DecodedCache {
+    final long maxBytes;
+    final java.util.concurrent.ConcurrentHashMap<Integer, RgbImage> images = new java.util.concurrent.ConcurrentHashMap<>();
+    final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
+
+    DecodedCache(long maxBytes) {
+      this.maxBytes = maxBytes;
+    }
+
+    void offer(int index, RgbImage image) {
+      long size = image.rgb().length;
+      // Reserve first so that concurrent workers never overshoot the budget together.
+      if (bytes.addAndGet(size) > maxBytes) {
+        bytes.addAndGet(-size);
+        return;
+      }
+      if (images.putIfAbsent(index, image) != null) {
+        bytes.addAndGet(-size);
+      }
+    }
   }
 
   /** All images under {@code root}. */
@@ -131,12 +179,22 @@ public final class ImageFolderDataset {
   }
 
   /**
-   * Decodes the {@code index}-th image to 8-bit RGB.
+   * Decodes the {@code index}-th image to 8-bit RGB (or returns the kept copy, with a decode cache:
+   * callers must not modify the pixels).
    *
    * @throws IOException {@code "<path>: cannot decode image (<reason>)"} for unreadable files
    */
   public RgbImage read(int index) throws IOException {
-    return ImageFiles.readRgb(files.get(index));
+    if (cache == null) {
+      return ImageFiles.readRgb(files.get(index));
+    }
+    RgbImage kept = cache.images.get(index);
+    if (kept != null) {
+      return kept;
+    }
+    RgbImage image = ImageFiles.readRgb(files.get(index));
+    cache.offer(index, image);
+    return image;
   }
 
   @Override

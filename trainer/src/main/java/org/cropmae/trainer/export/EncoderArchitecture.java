@@ -50,6 +50,11 @@ public record EncoderArchitecture(
     }
   }
 
+  /** ViT-Ti/16 (embed 192, depth 12, heads 3), the bundled default encoder's size. */
+  public static EncoderArchitecture vitt16() {
+    return official(16, 192, 12, 14);
+  }
+
   /** ViT-S/16 (embed 384, depth 12, heads 6), the paper's main encoder. */
   public static EncoderArchitecture vits16() {
     return official(16, 384, 12, 14);
@@ -77,11 +82,12 @@ public record EncoderArchitecture(
    */
   public static EncoderArchitecture named(String name) {
     return switch (name) {
+      case "vitt16" -> vitt16();
       case "vits16" -> vits16();
       case "vits8" -> vits8();
       case "vitb16" -> vitb16();
       case "vitl16" -> vitl16();
-      default -> throw new IllegalArgumentException("unknown architecture '" + name + "' (known: vits16, vits8, vitb16, vitl16)");
+      default -> throw new IllegalArgumentException("unknown architecture '" + name + "' (known: vitt16, vits16, vits8, vitb16, vitl16)");
     };
   }
 
@@ -98,7 +104,8 @@ public record EncoderArchitecture(
 
   /** {@code vits16}-style names for the official models, otherwise {@code vit-p16-embed128-depth3-heads2}. */
   static String labelOf(int patch, int embed, int depth, int heads) {
-    String size = embed == 384 && depth == 12 && heads == 6 ? "s"
+    String size = embed == 192 && depth == 12 && heads == 3 ? "t"
+        : embed == 384 && depth == 12 && heads == 6 ? "s"
         : embed == 768 && depth == 12 && heads == 12 ? "b"
         : embed == 1024 && depth == 24 && heads == 16 ? "l" : null;
     return size != null ? "vit" + size + patch : "vit-p" + patch + "-embed" + embed + "-depth" + depth + "-heads" + heads;

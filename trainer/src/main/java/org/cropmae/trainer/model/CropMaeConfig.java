@@ -145,6 +145,32 @@ public record CropMaeConfig(
   }
 
   /**
+   * A named configuration: {@code vitt16}, {@code vits16}, {@code vitb16}, {@code vitl16} (also
+   * without the {@code 16}) or {@code tiny}, any case.
+   *
+   * @throws IllegalArgumentException naming the known names otherwise
+   */
+  public static CropMaeConfig named(String name) {
+    return switch (name == null ? "" : name.toLowerCase(java.util.Locale.ROOT)) {
+      case "vitt16", "vitt" -> vitt16();
+      case "vits16", "vits" -> vits16();
+      case "vitb16", "vitb" -> vitb16();
+      case "vitl16", "vitl" -> vitl16();
+      case "tiny" -> tiny();
+      default -> throw new IllegalArgumentException("architecture '" + name
+          + "' is not one of vitt16, vits16, vitb16, vitl16, tiny");
+    };
+  }
+
+  /**
+   * ViT-Ti/16 (embed 192, depth 12, 3 heads; DeiT-Tiny's encoder) with the official decoder (embed
+   * 256, depth 4, 8 heads): the project's bundled default model, small enough for phones.
+   */
+  public static CropMaeConfig vitt16() {
+    return official(192, 12);
+  }
+
+  /**
    * ViT-S/16 (embed 384, depth 12, 6 heads) with the decoder the official ImageNet recipe trains
    * (embed 256, depth 4, 8 heads): the paper's main model.
    */

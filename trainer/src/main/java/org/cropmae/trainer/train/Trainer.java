@@ -105,6 +105,9 @@ public final class Trainer {
     }
     ImageFolderDataset dataset = c.maxFiles() > 0 ? ImageFolderDataset.scan(c.dataDir(), c.maxFiles())
         : ImageFolderDataset.scan(c.dataDir());
+    if (c.decodeCacheMb() > 0) {
+      dataset = dataset.withDecodeCache(c.decodeCacheMb() * (1L << 20));
+    }
     Device device = ComputeDevice.resolve(c.device());
     Engine engine = Engine.getEngine(CropMaeModel.ENGINE);
     engine.setRandomSeed((int) c.seed());
@@ -312,6 +315,21 @@ public final class Trainer {
       return OnnxEncoderExporter.export(sd, arch, onnx, Map.of(EncoderContract.SOURCE_SHA256, Sha256.of(checkpoint)));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(checkpoint + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Exports the encoder a training run with this model and seed starts from (the same generator
+   * seeding and initialisation as {@link #train}), as a random-initialisation baseline.
+   *
+   * @return the model's metadata
+   */
+  public static Map<String, String> exportInitialEncoder(CropMaeConfig config, long seed, Path onnx) throws IOException {
+    Engine.getEngine(CropMaeModel.ENGINE).setRandomSeed((int) seed);
+    try (CropMaeModel model = CropMaeModel.create(config, Device.cpu())) {
+      Map<String, NpyArray> sd = model.stateDict();
+      EncoderArchitecture arch = withEps(EncoderArchitecture.infer(sd, config.numHeads()), config.layerNormEps());
+      return OnnxEncoderExporter.export(sd, arch, onnx, Map.of("cropmae.initialisation", "random, seed " + seed));
     }
   }
 

@@ -42,6 +42,8 @@ import org.cropmae.trainer.model.CropMaeConfig;
  * @param device {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N}
  * @param workers data-loading threads (8)
  * @param maxFiles use at most this many images of the folder (in sorted order), 0 for all
+ * @param decodeCacheMb MiB of decoded images kept in memory across epochs, 0 for none (see
+ *     {@link org.cropmae.trainer.data.ImageFolderDataset#withDecodeCache}); results do not change
  * @param shuffle visit the images in a fresh random order each epoch (true, as the paper's
  *     multi-GPU runs); false keeps the folder order like the official single-process run
  * @param saveEvery write a checkpoint every this many epochs (25 in the paper); the last epoch
@@ -74,6 +76,7 @@ public record TrainingConfig(
     String device,
     int workers,
     int maxFiles,
+    int decodeCacheMb,
     boolean shuffle,
     int saveEvery,
     int keepLast,
@@ -108,8 +111,8 @@ public record TrainingConfig(
     positive("batchSize", batchSize);
     positive("accumIter", accumIter);
     positive("saveEvery", saveEvery);
-    if (workers < 0 || maxFiles < 0 || keepLast < 0 || logEvery < 0 || reconEvery < 0) {
-      throw new IllegalArgumentException("workers, maxFiles, keepLast, logEvery and reconEvery must be >= 0");
+    if (workers < 0 || maxFiles < 0 || decodeCacheMb < 0 || keepLast < 0 || logEvery < 0 || reconEvery < 0) {
+      throw new IllegalArgumentException("workers, maxFiles, decodeCacheMb, keepLast, logEvery and reconEvery must be >= 0");
     }
     if (views.inputSize() != model.imageSize()) {
       throw new IllegalArgumentException("views: input size " + views.inputSize() + " differs from the model's image size "
@@ -178,6 +181,7 @@ public record TrainingConfig(
     b.device = device;
     b.workers = workers;
     b.maxFiles = maxFiles;
+    b.decodeCacheMb = decodeCacheMb;
     b.shuffle = shuffle;
     b.saveEvery = saveEvery;
     b.keepLast = keepLast;
@@ -210,6 +214,7 @@ public record TrainingConfig(
     private String device = "auto";
     private int workers = 8;
     private int maxFiles;
+    private int decodeCacheMb;
     private boolean shuffle = true;
     private int saveEvery = 25;
     private int keepLast;
@@ -309,6 +314,11 @@ public record TrainingConfig(
       return this;
     }
 
+    public Builder decodeCacheMb(int v) {
+      decodeCacheMb = v;
+      return this;
+    }
+
     public Builder shuffle(boolean v) {
       shuffle = v;
       return this;
@@ -347,7 +357,7 @@ public record TrainingConfig(
     /** @throws IllegalArgumentException naming the setting that is out of range */
     public TrainingConfig build() {
       return new TrainingConfig(dataDir, outputDir, model, views, epochs, batchSize, accumIter, blr, lr, minLrProp,
-          warmupEpochsProp, weightDecay, beta1, beta2, eps, lrTiming, seed, device, workers, maxFiles, shuffle,
+          warmupEpochsProp, weightDecay, beta1, beta2, eps, lrTiming, seed, device, workers, maxFiles, decodeCacheMb, shuffle,
           saveEvery, keepLast, logEvery, reconEvery, exportOnnx, resume);
     }
   }
