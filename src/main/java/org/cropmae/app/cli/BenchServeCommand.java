@@ -37,7 +37,7 @@ public final class BenchServeCommand extends CliCommand {
   @Option(names = "--workers", defaultValue = "2", paramLabel = "N", description = "Server workers (default: ${DEFAULT-VALUE}).")
   int workers;
 
-  @Option(names = "--model", paramLabel = "NAME|E.onnx", description = "Registry name or ONNX file (default: the registry's default model).")
+  @Option(names = "--model", paramLabel = "NAME|E.onnx|URL", description = "Registry name, ONNX file, or https://...#sha256=<hex> address (downloaded into the cache, verified; default: the registry's default model).")
   String model;
 
   @Option(names = "--preset", defaultValue = "davis", paramLabel = "davis|jhmdb|vip",

@@ -43,7 +43,7 @@ public final class DemoCommand extends CliCommand {
   private static final String CLIP = "/org/cropmae/app/demo/";
   private static final int FRAMES = 12;
 
-  @Option(names = "--model", paramLabel = "NAME|E.onnx", description = "Registry name or ONNX file (default: the registry's default model).")
+  @Option(names = "--model", paramLabel = "NAME|E.onnx|URL", description = "Registry name, ONNX file, or https://...#sha256=<hex> address (downloaded into the cache, verified; default: the registry's default model).")
   String model;
 
   @Option(names = "--out", defaultValue = "cropmae-demo", paramLabel = "DIR", description = "Output folder (default: ${DEFAULT-VALUE}).")

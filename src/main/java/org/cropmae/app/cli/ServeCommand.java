@@ -33,7 +33,7 @@ public final class ServeCommand extends CliCommand {
   @Option(names = "--port", defaultValue = "8080", description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--model", paramLabel = "NAME|E.onnx", description = "Registry name or ONNX file (default: the registry's default model).")
+  @Option(names = "--model", paramLabel = "NAME|E.onnx|URL", description = "Registry name, ONNX file, or https://...#sha256=<hex> address (downloaded into the cache, verified; default: the registry's default model).")
   String model;
 
   @Option(names = "--max-request-mb", defaultValue = "64", paramLabel = "MB",
