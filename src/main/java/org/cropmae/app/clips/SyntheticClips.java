@@ -16,12 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.ImageOutputStream;
 import org.cropmae.runtime.io.AtomicFiles;
+import org.cropmae.runtime.io.desktop.ImageFiles;
 import org.cropmae.runtime.mask.IndexMask;
 import org.cropmae.runtime.mask.Palette;
 import org.cropmae.runtime.mask.PalettePng;
@@ -180,7 +177,7 @@ public final class SyntheticClips {
       }
       g.dispose();
       String stem = String.format(Locale.ROOT, "%05d", t);
-      writeJpeg(frame, frameDir.resolve(stem + ".jpg"), c.jpegQuality());
+      ImageFiles.writeJpeg(frameDir.resolve(stem + ".jpg"), frame, c.jpegQuality());
       PalettePng.write(maskDir.resolve(stem + ".png"), new IndexMask(h, w, labels, Palette.DAVIS));
     }
   }
@@ -224,18 +221,4 @@ public final class SyntheticClips {
     return rgb;
   }
 
-  private static void writeJpeg(BufferedImage image, Path file, float quality) throws IOException {
-    ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-    ImageWriteParam param = writer.getDefaultWriteParam();
-    param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-    param.setCompressionQuality(quality);
-    AtomicFiles.write(file, os -> {
-      try (ImageOutputStream ios = ImageIO.createImageOutputStream(os)) {
-        writer.setOutput(ios);
-        writer.write(null, new IIOImage(image, null, null), param);
-      } finally {
-        writer.dispose();
-      }
-    });
-  }
 }

@@ -11,13 +11,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.ImageOutputStream;
 import org.cropmae.runtime.image.RgbImage;
-import org.cropmae.runtime.io.AtomicFiles;
+import org.cropmae.runtime.io.desktop.ImageFiles;
 
 /**
  * Measures the training data pipeline on ImageNet-like JPEGs (synthetic, written once into a
@@ -245,20 +240,7 @@ public final class DataPipelineBenchmark {
 
   /** Writes a baseline JPEG (4:2:0, as ImageIO's default) atomically. */
   public static void writeJpeg(BufferedImage image, Path file, float quality) throws IOException {
-    ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-    try {
-      ImageWriteParam param = writer.getDefaultWriteParam();
-      param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-      param.setCompressionQuality(quality);
-      AtomicFiles.write(file, os -> {
-        try (ImageOutputStream out = ImageIO.createImageOutputStream(os)) {
-          writer.setOutput(out);
-          writer.write(null, new IIOImage(image, null, null), param);
-        }
-      });
-    } finally {
-      writer.dispose();
-    }
+    ImageFiles.writeJpeg(file, image, quality);
   }
 
   /**

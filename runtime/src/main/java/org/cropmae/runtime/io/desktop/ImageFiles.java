@@ -72,6 +72,29 @@ public final class ImageFiles {
   }
 
   /**
+   * Writes {@code image} as a baseline JPEG (4:2:0 chroma, ImageIO's default) of the given quality,
+   * atomically.
+   *
+   * @param quality JPEG quality, {@code (0, 1]}
+   */
+  public static void writeJpeg(Path file, BufferedImage image, float quality) throws IOException {
+    ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+    try {
+      ImageWriteParam param = writer.getDefaultWriteParam();
+      param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+      param.setCompressionQuality(quality);
+      AtomicFiles.write(file, os -> {
+        try (ImageOutputStream out = ImageIO.createImageOutputStream(os)) {
+          writer.setOutput(out);
+          writer.write(null, new IIOImage(image, null, null), param);
+        }
+      });
+    } finally {
+      writer.dispose();
+    }
+  }
+
+  /**
    * Writes {@code frames} as an animated GIF that loops forever, atomically. Colours are reduced
    * to the GIF's 256 by the JDK's encoder, so this is for looking at, not for measuring.
    *
