@@ -36,6 +36,9 @@ public final class ModelDownload {
     void update(long bytes, long total);
   }
 
+  /** Largest file accepted, bytes: a server that keeps sending cannot fill the disk. */
+  static final long MAX_BYTES = 4L << 30;
+
   /** Connect and read timeout, milliseconds (tests shorten it to provoke a stalled transfer). */
   static volatile int timeoutMs = 30_000;
 
@@ -90,6 +93,11 @@ public final class ModelDownload {
         for (int n; (n = in.read(buf)) > 0; ) {
           out.write(buf, 0, n);
           done += n;
+          if (done > MAX_BYTES) {
+            out.close();
+            Files.deleteIfExists(part);
+            throw new IOException(url + ": more than " + (MAX_BYTES >> 30) + " GiB; no model is that large (deleted)");
+          }
           if (progress != null) {
             progress.update(done, total);
           }
