@@ -4,6 +4,9 @@
 #
 #   onnx-models/training/evaluate.sh DATA_DIR WORK_DIR NAME=MODEL.onnx|NAME=rgb16 ...
 #
+# The benchmark is 6 clips of seed 7 (the model card's table); CLIPS=N SEED=S in the environment make
+# another set (use a new WORK_DIR: the clips are made once per WORK_DIR and reused).
+#
 # DATA_DIR is prepare-data.sh's output. For each NAME, propagates the first mask of every clip
 # with 'cropmae propagate' (default DAVIS protocol) and scores the masks with 'cropmae davis-eval';
 # prints one JSON line per NAME (J&F-Mean, J-Mean, F-Mean over all clips) and writes
@@ -14,7 +17,7 @@ data="${1:?usage: evaluate.sh DATA_DIR WORK_DIR NAME=MODEL ...}"; work="${2:?}";
 cropmae() { java -Xmx8g -jar "$root/src/target/cropmae.jar" "$@"; }
 clips="$work/clips"
 if [[ ! -f "$clips/ImageSets/2017/val.txt" ]]; then
-  cropmae synthesize-clips --photos "$data/heldout" --out "$clips" --count 6 --frames 16 --seed 7 >&2
+  cropmae synthesize-clips --photos "$data/heldout" --out "$clips" --count "${CLIPS:-6}" --frames 16 --seed "${SEED:-7}" >&2
   demo="$root/src/main/resources/org/cropmae/app/demo"
   mkdir -p "$clips/JPEGImages/480p/demo-blobs" "$clips/Annotations/480p/demo-blobs"
   cp "$demo"/frames/*.jpg "$clips/JPEGImages/480p/demo-blobs/"

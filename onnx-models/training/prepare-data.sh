@@ -21,6 +21,8 @@ packages=(
   ukui-wallpapers=20.04.3-1.1
   sway-backgrounds=1.7-6
   lomiri-wallpapers=20.04.0-2
+  lomiri-wallpapers-16.04=20.04.0-2
+  lomiri-wallpapers-20.04=20.04.0-2
   python3-skimage=0.19.3-8
 )
 (cd "$work/debs" && apt-get download "${packages[@]}" >/dev/null)
