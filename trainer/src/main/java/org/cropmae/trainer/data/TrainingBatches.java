@@ -51,7 +51,7 @@ public final class TrainingBatches implements AutoCloseable {
   private final long seed;
   private final boolean shuffle;
   private final boolean dropLast;
-  private final int floatsPerImage;
+  private final int bytesPerImage;
   private final ExecutorService pool;
   private final AtomicLong skippedReads = new AtomicLong();
   private final ConcurrentHashMap<Integer, String> unreadable = new ConcurrentHashMap<>();
@@ -66,7 +66,7 @@ public final class TrainingBatches implements AutoCloseable {
     this.seed = b.seed;
     this.shuffle = b.shuffle;
     this.dropLast = b.dropLast;
-    this.floatsPerImage = 2 * sampler.floatsPerView();
+    this.bytesPerImage = 2 * sampler.bytesPerView();
     if (batchesPerEpoch() == 0) {
       throw new IllegalArgumentException("batchSize: " + dataset + " has fewer images than one batch of " + batchSize
           + " and the last incomplete batch is dropped");
@@ -144,7 +144,7 @@ public final class TrainingBatches implements AutoCloseable {
     }
     int[] order = order(epoch);
     int n = imagesIn(index);
-    float[] data = new float[n * floatsPerImage];
+    byte[] data = new byte[n * bytesPerImage];
     int[] used = new int[n];
     for (int k = 0; k < n; k++) {
       fillSlot(epoch, order, index * batchSize + k, data, k, used);
@@ -166,13 +166,13 @@ public final class TrainingBatches implements AutoCloseable {
     return Math.min(batchSize, dataset.size() - batch * batchSize);
   }
 
-  private Batch newBatch(int epoch, int index, float[] data, int[] used) {
+  private Batch newBatch(int epoch, int index, byte[] data, int[] used) {
     int s = sampler.config().inputSize();
     return new Batch(epoch, index, data, new int[] {used.length, 2, 3, s, s}, used);
   }
 
   /** Decodes the image of one slot (or its replacements) and writes its two views. */
-  private void fillSlot(int epoch, int[] order, int position, float[] data, int slot, int[] used) {
+  private void fillSlot(int epoch, int[] order, int position, byte[] data, int slot, int[] used) {
     SplittableRandom rng = Seeds.stream(seed, Seeds.SAMPLE, epoch, position);
     int index = order[position];
     RgbImage image = null;
@@ -188,7 +188,7 @@ public final class TrainingBatches implements AutoCloseable {
       }
     }
     used[slot] = index;
-    sampler.sample(image, rng, data, slot * floatsPerImage);
+    sampler.samplePixels(image, rng, data, slot * bytesPerImage);
   }
 
   private RgbImage readOrNull(int index) {
@@ -286,7 +286,7 @@ public final class TrainingBatches implements AutoCloseable {
 
     private Pending submit(int index) {
       int n = imagesIn(index);
-      float[] data = new float[n * floatsPerImage];
+      byte[] data = new byte[n * bytesPerImage];
       int[] used = new int[n];
       CompletableFuture<?>[] parts = new CompletableFuture<?>[n];
       for (int k = 0; k < n; k++) {

@@ -110,14 +110,31 @@ public final class ViewSampler {
     return rng.nextDouble() < config.horizontalFlipP();
   }
 
+  /** Bytes of one view's pixels, {@code 3 * inputSize * inputSize}. */
+  public int bytesPerView() {
+    return 3 * size * size;
+  }
+
+  /**
+   * Draws both views and writes their 8-bit pixels, flipped where drawn, at {@code out[offset
+   * ..]} as {@code [2, 3, inputSize, inputSize]} (view, channel RGB, row, column). The model's
+   * input is these bytes mapped through {@link #normalisationTable()}: the trainer ships bytes to
+   * the device (a quarter of the float32 traffic) and normalises there.
+   */
+  public void samplePixels(RgbImage image, RandomGenerator rng, byte[] out, int offset) {
+    ViewPair pair = sampleViews(image, rng);
+    writePixels(pair.first(), out, offset);
+    writePixels(pair.second(), out, offset + bytesPerView());
+  }
+
   /**
    * Draws both views and writes them normalised at {@code out[offset ..]} as {@code [2, 3,
-   * inputSize, inputSize]} (view, channel RGB, row, column).
+   * inputSize, inputSize]}: {@link #samplePixels} then {@link #normalise}.
    */
   public void sample(RgbImage image, RandomGenerator rng, float[] out, int offset) {
-    ViewPair pair = sampleViews(image, rng);
-    normalize(pair.first(), out, offset);
-    normalize(pair.second(), out, offset + floatsPerView());
+    byte[] pixels = new byte[2 * bytesPerView()];
+    samplePixels(image, rng, pixels, 0);
+    normalise(pixels, 0, pixels.length, out, offset);
   }
 
   /** {@link #sample(RgbImage, RandomGenerator, float[], int)} into a new array. */
@@ -132,6 +149,16 @@ public final class ViewSampler {
    * H, W]}.
    */
   public void normalize(ViewPair.View view, float[] out, int offset) {
+    byte[] pixels = new byte[3 * view.crop().width() * view.crop().height()];
+    writePixels(view, pixels, 0);
+    normalise(pixels, 0, pixels.length, out, offset);
+  }
+
+  /**
+   * Writes one view's 8-bit pixels, flipped if it says so, at {@code out[offset ..]} as {@code [3,
+   * H, W]}.
+   */
+  public void writePixels(ViewPair.View view, byte[] out, int offset) {
     RgbImage crop = view.crop();
     int w = crop.width();
     int h = crop.height();
@@ -143,10 +170,33 @@ public final class ViewSampler {
       for (int x = 0; x < w; x++) {
         int p = (row + (flipped ? w - 1 - x : x)) * 3;
         int o = offset + row + x;
-        out[o] = lut[rgb[p] & 0xFF];
-        out[o + plane] = lut[256 + (rgb[p + 1] & 0xFF)];
-        out[o + 2 * plane] = lut[512 + (rgb[p + 2] & 0xFF)];
+        out[o] = rgb[p];
+        out[o + plane] = rgb[p + 1];
+        out[o + 2 * plane] = rgb[p + 2];
       }
     }
+  }
+
+  /**
+   * Maps {@code length} planar pixels {@code [.., 3, inputSize, inputSize]} (whole views) from
+   * {@code pixels[from ..]} through {@link #normalisationTable()} into {@code out[offset ..]}.
+   */
+  public void normalise(byte[] pixels, int from, int length, float[] out, int offset) {
+    int plane = size * size;
+    if (length % (3 * plane) != 0) {
+      throw new IllegalArgumentException("normalise: " + length + " bytes are not whole views of " + 3 * plane);
+    }
+    for (int i = 0; i < length; i++) {
+      int channel = (i / plane) % 3;
+      out[offset + i] = lut[channel * 256 + (pixels[from + i] & 0xFF)];
+    }
+  }
+
+  /**
+   * The normalised float32 of each byte value per channel, {@code [3 * 256]} as {@code
+   * table[c * 256 + v]}: a copy, for normalising on another device.
+   */
+  public float[] normalisationTable() {
+    return lut.clone();
   }
 }

@@ -12,7 +12,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
-import java.util.function.UnaryOperator;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import org.cropmae.runtime.io.NpyArray;
 import org.cropmae.runtime.io.Sha256;
 import org.cropmae.runtime.onnx.EncoderContract;
@@ -21,6 +22,7 @@ import org.cropmae.trainer.data.Batch;
 import org.cropmae.trainer.data.ImageFolderDataset;
 import org.cropmae.trainer.data.Seeds;
 import org.cropmae.trainer.data.TrainingBatches;
+import org.cropmae.trainer.data.ViewSampler;
 import org.cropmae.trainer.export.EncoderArchitecture;
 import org.cropmae.trainer.export.OnnxEncoderExporter;
 import org.cropmae.trainer.model.ComputeDevice;
@@ -69,17 +71,20 @@ public final class Trainer {
   public static final String ONNX = "encoder.onnx";
 
   private final TrainingConfig config;
-  private final UnaryOperator<Batch> batchFilter;
+  private final BiFunction<Batch, NDArray, NDArray> inputFilter;
 
   /** A trainer for {@code config}; nothing happens until {@link #run}. */
   public Trainer(TrainingConfig config) {
-    this(config, UnaryOperator.identity());
+    this(config, (batch, views) -> views);
   }
 
-  /** For tests: {@code batchFilter} may alter each batch before the forward pass. */
-  Trainer(TrainingConfig config, UnaryOperator<Batch> batchFilter) {
+  /**
+   * For tests: {@code inputFilter} may replace each batch's normalised views on the device
+   * ({@code [B, 2, 3, S, S]}) before the forward pass.
+   */
+  Trainer(TrainingConfig config, BiFunction<Batch, NDArray, NDArray> inputFilter) {
     this.config = Objects.requireNonNull(config, "config");
-    this.batchFilter = batchFilter;
+    this.inputFilter = inputFilter;
   }
 
   /**
@@ -117,7 +122,8 @@ public final class Trainer {
             .workers(c.workers()).seed(c.seed()).shuffle(c.shuffle()).build();
         CropMaeModel model = CropMaeModel.create(c.model(), device);
         AdamW optimizer = new AdamW(model.parameters(), c.peakLr(), c.weightDecay(), c.beta1(), c.beta2(), c.eps());
-        NDManager base = NDManager.newBaseManager(device, CropMaeModel.ENGINE)) {
+        NDManager base = NDManager.newBaseManager(device, CropMaeModel.ENGINE);
+        DeviceViews input = new DeviceViews(device, new ViewSampler(c.views()).normalisationTable())) {
       int steps = batches.batchesPerEpoch();
       int startEpoch = 0;
       long globalStep = 0;
@@ -160,7 +166,7 @@ public final class Trainer {
           listener.onEpochStart(epoch, steps);
           try (TrainingBatches.Epoch it = batches.epoch(epoch)) {
             for (int i = 0; it.hasNext(); i++) {
-              Batch batch = batchFilter.apply(it.next());
+              Batch batch = it.next();
               int b = batch.size();
               if (c.lrTiming() == TrainingConfig.LrTiming.BEFORE_UPDATE && i % c.accumIter() == 0) {
                 optimizer.setLr(schedule.lr((double) i / steps + epoch));
@@ -171,13 +177,14 @@ public final class Trainer {
               int epochNow = epoch;
               int iteration = i;
               Path good = lastCheckpoint;
-              double loss = forwardBackward(model, base, engine, batch, noise, c.accumIter(), loss1 -> {
+              double loss = forwardBackward(model, base, engine, step -> inputFilter.apply(batch, input.upload(step, batch)),
+                  noise, c.accumIter(), loss1 -> {
                 throw new IllegalStateException("epoch " + epochNow + " iteration " + iteration + ": the loss is " + loss1
                     + "; training stopped before this batch changed the weights ("
                     + (good == null ? "no checkpoint was written yet" : "last good checkpoint: " + good) + ")");
-              }, r -> {
+              }, (views, r) -> {
                 if (capture) {
-                  captured[0] = sample(batch, r);
+                  captured[0] = sample(views, r);
                 }
               });
               if (captured[0] != null) {
@@ -361,12 +368,13 @@ public final class Trainer {
    * @param inspect sees the forward result before its arrays are freed
    * @return the batch loss
    */
-  static double forwardBackward(CropMaeModel model, NDManager base, Engine engine, Batch batch, float[] noise,
-      int accumIter, java.util.function.DoubleConsumer onBadLoss, java.util.function.Consumer<ForwardResult> inspect) {
-    int[] s = batch.shape();
+  static double forwardBackward(CropMaeModel model, NDManager base, Engine engine,
+      java.util.function.Function<NDManager, NDArray> input, float[] noise, int accumIter,
+      java.util.function.DoubleConsumer onBadLoss, BiConsumer<NDArray, ForwardResult> inspect) {
     try (NDManager step = base.newSubManager()) {
-      NDArray views = step.create(batch.data(), new Shape(s[0], s[1], s[2], s[3], s[4]));
-      NDArray noiseArray = step.create(noise, new Shape(s[0], noise.length / s[0]));
+      NDArray views = input.apply(step);
+      long b = views.getShape().get(0);
+      NDArray noiseArray = step.create(noise, new Shape(b, noise.length / b));
       try (GradientCollector gc = engine.newGradientCollector()) {
         ForwardResult r = model.forward(views, noiseArray, true);
         double loss = r.lossValue();
@@ -376,27 +384,27 @@ public final class Trainer {
         }
         // An array divisor, not a Java number (see Layers.attention: DJL frees number operands early).
         gc.backward(accumIter == 1 ? r.loss() : r.loss().div(step.create((float) accumIter)));
-        inspect.accept(r);
+        inspect.accept(views, r);
         return loss;
       }
     }
   }
 
-  /** Host copies of sample 0: its two views, predicted patches and mask. */
-  private static float[][] sample(Batch batch, ForwardResult r) {
-    int perImage = batch.data().length / batch.size();
-    float[] views = java.util.Arrays.copyOfRange(batch.data(), 0, perImage);
+  /** Host copies of sample 0: its two normalised views, predicted patches and mask. */
+  private static float[][] sample(NDArray views, ForwardResult r) {
+    float[] first = views.get(0).toFloatArray();
     float[] pred = r.pred().get(0).toFloatArray();
     float[] mask = r.mask().get(0).toFloatArray();
-    return new float[][] {views, pred, mask};
+    return new float[][] {first, pred, mask};
   }
 
   private static void writePlot(Path file, TrainingCheckpoint.History history, TrainingListener listener) {
     try {
       TrainingImages.lossPlot(file, history);
       listener.onFile("loss-plot", file);
-    } catch (IOException | RuntimeException | LinkageError e) {
+    } catch (IOException | RuntimeException | LinkageError | InternalError e) {
       // A missing font or graphics library must not stop a long run; the JSON log has the numbers.
+      // (Without fonts the JDK's font manager fails with an InternalError, seen on a bare GPU machine.)
       LOG.log(System.Logger.Level.WARNING, file + ": loss plot not written (" + e + ")");
     }
   }

@@ -7,6 +7,8 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import org.cropmae.trainer.data.Batch;
+import org.cropmae.trainer.data.ViewConfig;
+import org.cropmae.trainer.data.ViewSampler;
 import org.cropmae.trainer.model.ComputeDevice;
 import org.cropmae.trainer.model.CropMaeConfig;
 import org.cropmae.trainer.model.CropMaeModel;
@@ -67,22 +69,20 @@ public final class TrainingBenchmark {
     engine.setRandomSeed(0);
     CropMaeConfig m = c.model();
     int s = m.imageSize();
-    float[] views = new float[c.batchSize() * 2 * 3 * s * s];
-    SplittableRandom rng = new SplittableRandom(1);
-    for (int i = 0; i < views.length; i++) {
-      views[i] = (float) (rng.nextDouble() * 4 - 2);
-    }
-    Batch batch = new Batch(0, 0, views, new int[] {c.batchSize(), 2, 3, s, s}, new int[c.batchSize()]);
+    byte[] pixels = new byte[c.batchSize() * 2 * 3 * s * s];
+    new SplittableRandom(1).nextBytes(pixels);
+    Batch batch = new Batch(0, 0, pixels, new int[] {c.batchSize(), 2, 3, s, s}, new int[c.batchSize()]);
     double[] times = new double[c.steps()];
     try (CropMaeModel model = CropMaeModel.create(m, device);
         AdamW opt = new AdamW(model.parameters(), 1e-4, 0.05, 0.9, 0.95, 1e-8);
-        NDManager base = NDManager.newBaseManager(device, CropMaeModel.ENGINE)) {
+        NDManager base = NDManager.newBaseManager(device, CropMaeModel.ENGINE);
+        DeviceViews input = new DeviceViews(device, new ViewSampler(ViewConfig.paperImageNet()).normalisationTable())) {
       for (int i = 0; i < c.warmup() + c.steps(); i++) {
         long t0 = System.nanoTime();
         float[] noise = Trainer.seedIteration(engine, 0, 0, i, c.batchSize() * m.numPatches());
-        Trainer.forwardBackward(model, base, engine, batch, noise, 1, loss -> {
+        Trainer.forwardBackward(model, base, engine, step -> input.upload(step, batch), noise, 1, loss -> {
           throw new IllegalStateException("benchmark loss is " + loss);
-        }, r -> { });
+        }, (views, r) -> { });
         opt.step();
         opt.zeroGrad();
         if (i >= c.warmup()) {

@@ -47,7 +47,7 @@ class TrainingBatchesTest {
       assertEquals(expected.get(i).index(), actual.get(i).index());
       assertArrayEquals(expected.get(i).shape(), actual.get(i).shape());
       assertArrayEquals(expected.get(i).imageIndices(), actual.get(i).imageIndices());
-      assertArrayEquals(expected.get(i).data(), actual.get(i).data(), "batch " + i);
+      assertArrayEquals(expected.get(i).pixels(), actual.get(i).pixels(), "batch " + i);
     }
   }
 
@@ -56,7 +56,7 @@ class TrainingBatchesTest {
     List<Batch> dropped = run(dataset, 2, 2, 0, true);
     assertEquals(2, dropped.size());
     assertArrayEquals(new int[] {4, 2, 3, S, S}, dropped.get(0).shape());
-    assertEquals(4 * 2 * 3 * S * S, dropped.get(0).data().length);
+    assertEquals(4 * 2 * 3 * S * S, dropped.get(0).pixels().length);
     List<Batch> kept = run(dataset, 2, 2, 0, false);
     assertEquals(3, kept.size());
     assertArrayEquals(new int[] {2, 2, 3, S, S}, kept.get(2).shape());
@@ -88,7 +88,7 @@ class TrainingBatchesTest {
     assertFalse(Arrays.equals(e0.get(0).imageIndices(), e1.get(0).imageIndices())
         && Arrays.equals(e0.get(1).imageIndices(), e1.get(1).imageIndices()));
     try (TrainingBatches other = TrainingBatches.builder(dataset, VIEWS).batchSize(4).workers(0).seed(124).build()) {
-      assertFalse(Arrays.equals(e0.get(0).data(), other.batch(0, 0).data()));
+      assertFalse(Arrays.equals(e0.get(0).pixels(), other.batch(0, 0).pixels()));
     }
     try (TrainingBatches plain = TrainingBatches.builder(dataset, VIEWS).batchSize(4).workers(2).shuffle(false).build()) {
       assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, plain.order(3));
@@ -156,7 +156,7 @@ class TrainingBatchesTest {
         assertTrue(i >= 4, "replacement " + i + " is a readable image");
       }
       assertEquals(4, tb.unreadableFiles());
-      assertArrayEquals(first.data(), tb.batch(0, 0).data());
+      assertArrayEquals(first.pixels(), tb.batch(0, 0).pixels());
     }
   }
 
