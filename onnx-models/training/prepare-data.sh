@@ -7,7 +7,7 @@
 #
 # writes OUT_DIR/train (training images) and OUT_DIR/heldout (photos kept out of training; the
 # evaluation sequences are made from them). Needs apt-get (download only: nothing is installed)
-# and dpkg-deb. Licences: see the model card (cropmae-vitt16-g2l.md).
+# and dpkg-deb. Licences: see data-list.tsv and the model card (cropmae-tiny-g2l.md).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 out="${1:?usage: prepare-data.sh OUT_DIR}"
