@@ -44,9 +44,9 @@ APK=$OUT/cropmae-demo-check.apk
 T0=$SECONDS
 
 STEP=tools
-for tool in aapt aapt2 zipalign apksigner java javac jar keytool; do
+for tool in aapt aapt2 zipalign apksigner zip java javac jar keytool; do
   command -v "$tool" >/dev/null \
-    || fail "$tool not found on the PATH (Debian 12: apt-get install -y --no-install-recommends aapt zipalign apksigner; and a JDK 17)"
+    || fail "$tool not found on the PATH (Debian 12: apt-get install -y --no-install-recommends aapt zipalign apksigner zip; and a JDK 17)"
 done
 for f in "$ANDROID_ALL" "$R8" "$ORT"; do
   [[ -f $f ]] || fail "$f not found (run through Maven: ./mvnw -B -P apk-check -pl android-demo/jvm-check -am package -DskipTests)"
@@ -102,6 +102,10 @@ if ! aapt2 link -I "$ANDROID_ALL" --manifest "$OUT/AndroidManifest.xml" \
   grep -v "Unknown chunk type" "$OUT/aapt2-link.log" >&2 || true
   fail "aapt2 link of the manifest and resources failed (messages above)"
 fi
+# Debian's aapt2 (2.19) still deflates an asset despite -0 when that saves space (a trained encoder
+# does, random weights did not): store the encoder again, as Gradle's noCompress does.
+(cd "$OUT" && zip -q -d unsigned.apk "assets/models/$MODEL_FILE" && zip -q -0 -X unsigned.apk "assets/models/$MODEL_FILE") \
+  || fail "could not store assets/models/$MODEL_FILE uncompressed in the APK"
 R_JAVA=$OUT/gen/${NAMESPACE//.//}/R.java
 [[ -f $R_JAVA ]] || fail "aapt2 generated no $R_JAVA"
 
