@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import org.cropmae.app.cli.BenchCommand;
 import org.cropmae.app.cli.DavisEvalCommand;
+import org.cropmae.app.cli.EvaluateCommand;
 import org.cropmae.app.cli.DebugCommand;
 import org.cropmae.app.cli.DemoCommand;
 import org.cropmae.app.cli.EmbedCommand;
@@ -34,6 +35,7 @@ import picocli.CommandLine.Command;
       SynthesizeClipsCommand.class,
       PropagateCommand.class,
       DavisEvalCommand.class,
+      EvaluateCommand.class,
       ServeCommand.class,
       ImportCommand.class,
       EmbedCommand.class,

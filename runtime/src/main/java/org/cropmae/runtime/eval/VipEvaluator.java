@@ -87,7 +87,19 @@ public final class VipEvaluator {
    * @throws IllegalArgumentException naming a prediction with a class above numClasses
    */
   public VipScores evaluate(Path labels, Path predictions) throws IOException {
-    List<Pair> pairs = pairs(labels, predictions);
+    return evaluate(pairs(labels, predictions));
+  }
+
+  /**
+   * Scores the given prediction/label pairs (for example those of some videos only, as
+   * {@code cropmae evaluate vip} builds them).
+   *
+   * @throws NoSuchFileException naming a missing label file
+   * @throws IOException naming an unreadable PNG
+   * @throws IllegalArgumentException naming a prediction with a class above numClasses
+   */
+  public VipScores evaluate(List<Pair> pairs) throws IOException {
+    Objects.requireNonNull(pairs, "pairs");
     List<Parallel.Task<VipMiou>> tasks = new ArrayList<>(pairs.size());
     for (Pair pair : pairs) {
       tasks.add(() -> score(pair));

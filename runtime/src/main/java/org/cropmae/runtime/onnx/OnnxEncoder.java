@@ -70,6 +70,24 @@ public final class OnnxEncoder implements AutoCloseable {
     if (!Files.isRegularFile(model)) {
       throw new IOException(model + ": no such file");
     }
+    return open(model, null, options);
+  }
+
+  /**
+   * Opens an encoder model held in memory (for example one exported from a checkpoint without
+   * touching the disk, or an Android asset); otherwise as {@link #open(Path, EncoderOptions)}.
+   *
+   * @param onnx the serialised ONNX model
+   * @param source what error messages and {@link EncoderInfo#model()} name the model by (for example
+   *     the checkpoint it was converted from); it is not read
+   */
+  public static OnnxEncoder open(byte[] onnx, Path source, EncoderOptions options) throws IOException {
+    java.util.Objects.requireNonNull(onnx, "onnx");
+    java.util.Objects.requireNonNull(source, "source");
+    return open(source, onnx, options);
+  }
+
+  private static OnnxEncoder open(Path model, byte[] bytes, EncoderOptions options) throws IOException {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     EnumSet<OrtProvider> available = OrtEnvironment.getAvailableProviders();
     EncoderOptions.ExecutionProvider requested = options.executionProvider();
@@ -87,7 +105,7 @@ public final class OnnxEncoder implements AutoCloseable {
     }
     if (chosen != EncoderOptions.ExecutionProvider.CPU) {
       try {
-        return create(env, model, options, chosen, null);
+        return create(env, model, bytes, options, chosen, null);
       } catch (OrtException e) {
         if (requested != EncoderOptions.ExecutionProvider.AUTO) {
           throw new IOException(model + ": " + chosen + " execution provider failed to start: " + OnnxErrors.firstLine(e.getMessage()), e);
@@ -96,7 +114,7 @@ public final class OnnxEncoder implements AutoCloseable {
       }
     }
     try {
-      return create(env, model, options, EncoderOptions.ExecutionProvider.CPU, fallbackReason);
+      return create(env, model, bytes, options, EncoderOptions.ExecutionProvider.CPU, fallbackReason);
     } catch (OrtException e) {
       throw new IOException(model + ": not a loadable ONNX model (" + OnnxErrors.firstLine(e.getMessage()) + ")", e);
     }
@@ -120,7 +138,7 @@ public final class OnnxEncoder implements AutoCloseable {
     };
   }
 
-  private static OnnxEncoder create(OrtEnvironment env, Path model, EncoderOptions options,
+  private static OnnxEncoder create(OrtEnvironment env, Path model, byte[] bytes, EncoderOptions options,
       EncoderOptions.ExecutionProvider provider, String fallbackReason) throws OrtException, IOException {
     OrtSession.SessionOptions so = new OrtSession.SessionOptions();
     OrtSession session = null;
@@ -148,7 +166,7 @@ public final class OnnxEncoder implements AutoCloseable {
       } else if (provider == EncoderOptions.ExecutionProvider.NNAPI) {
         so.addNnapi();
       }
-      session = env.createSession(model.toString(), so);
+      session = bytes != null ? env.createSession(bytes, so) : env.createSession(model.toString(), so);
       String name = provider.name();
       EncoderInfo info = validate(model, session, name);
       LOG.info("Encoder " + model.getFileName() + " (" + info.architecture()
