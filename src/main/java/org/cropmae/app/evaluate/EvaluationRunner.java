@@ -160,10 +160,10 @@ public final class EvaluationRunner {
 
   /** {@code 480x880}, or {@code longer side 880} (rounded down to a multiple of 64 on the other side). */
   public static String describe(ProtocolSize size) {
-    return switch (size) {
-      case ProtocolSize.Fixed f -> f.height() + "x" + f.width();
-      case ProtocolSize.LongerSide l -> "longer side " + l.side();
-    };
+    if (size instanceof ProtocolSize.Fixed f) {
+      return f.height() + "x" + f.width();
+    }
+    return "longer side " + ((ProtocolSize.LongerSide) size).side();
   }
 
   private int indexOf(String id) {
