@@ -81,9 +81,8 @@ final class UploadedImages {
     try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(image.bytes()))) {
       ImageReader reader = reader(in, image);
       try {
-        reader.setInput(in, true, true);
-        BufferedImage img = reader.read(0, reader.getDefaultReadParam());
-        RgbImage rgb = ImageFiles.toRgb(img);
+        reader.setInput(in, true, false); // metadata kept: the JPEG decoder needs its colour space
+        RgbImage rgb = ImageFiles.decode(reader);
         if (rgb.height() != expected.height() || rgb.width() != expected.width()) {
           throw HttpError.badRequest(image.name() + ": decoded to " + rgb.height() + "x" + rgb.width()
               + " but its header says " + expected);

@@ -10,11 +10,13 @@ import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
+import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
 import org.cropmae.runtime.io.AtomicFiles;
 import org.cropmae.runtime.image.RgbImage;
@@ -29,11 +31,16 @@ import org.cropmae.runtime.image.RgbImage;
  * <p>Desktop and server only (AWT). Android decodes with {@code BitmapFactory} and copies the
  * {@code ARGB_8888} pixels into an {@link RgbImage} instead.
  *
+ * <p>JPEG: the JDK's IJG decoder and OpenCV's libjpeg-turbo share the integer IDCT and "fancy"
+ * chroma upsampling, so their samples are equal; but the JDK colour-manages a JPEG that embeds an
+ * ICC profile (OpenCV and Pillow ignore the profile), which moved 89 % of a real photo's values by
+ * up to 55 levels. {@link JpegSamples} therefore takes the decoder's raw samples and converts
+ * YCbCr to RGB with libjpeg's fixed-point tables: {@code JpegSamplesTest} checks equality with
+ * {@code cv2.imread} on JPEGs with and without profiles, 4:2:0/4:2:2/4:4:4, baseline and progressive.
+ *
  * <p>Known differences from {@code cv2.imread}: EXIF orientation is not applied (OpenCV rotates),
- * and CMYK/YCCK JPEGs are refused; the DAVIS JPEGs have neither. JPEG pixel values come from the
- * JDK's IJG-based decoder, OpenCV uses libjpeg-turbo; both default to the same integer IDCT and
- * "fancy" chroma upsampling, but equality with {@code cv2.imread} has not been checked on a JPEG
- * fixture (none exists), so a difference of a few levels on some pixels is possible.
+ * and CMYK/YCCK JPEGs go through the JDK's colour conversion (OpenCV inverts Adobe CMYK itself);
+ * the DAVIS JPEGs have neither.
  */
 public final class ImageFiles {
   private ImageFiles() {}
@@ -48,17 +55,52 @@ public final class ImageFiles {
     if (!Files.isRegularFile(file)) {
       throw new IOException(file + ": cannot decode image (no such file)");
     }
-    BufferedImage img;
+    try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+      java.util.Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+      if (readers == null || !readers.hasNext()) {
+        throw new IOException(file + ": cannot decode image (not a format javax.imageio can read)");
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(in, true, false);
+        return decode(reader);
+      } catch (IOException | RuntimeException e) {
+        // ImageIO reports corrupt data as IIOException or, for some codecs, unchecked exceptions.
+        throw new IOException(file + ": cannot decode image (" + oneLine(e) + ")", e);
+      } finally {
+        reader.dispose();
+      }
+    }
+  }
+
+  /**
+   * Decodes image 0 of a reader whose input is set, as {@link #readRgb} does: JPEGs through
+   * {@link JpegSamples} (the decoder's own samples, converted to RGB with libjpeg's tables and no
+   * colour management, as OpenCV and Pillow give them), other formats through {@link #toRgb}.
+   *
+   * @throws IOException when the data is corrupt
+   */
+  public static RgbImage decode(ImageReader reader) throws IOException {
+    // A decoder reports a truncated or damaged stream as a warning and fills the rest with grey;
+    // a frame like that must not pass for a real one.
+    java.util.List<String> warnings = new java.util.ArrayList<>();
+    javax.imageio.event.IIOReadWarningListener listener = (source, warning) -> warnings.add(warning);
+    reader.addIIOReadWarningListener(listener);
     try {
-      img = ImageIO.read(file.toFile());
-    } catch (IOException | RuntimeException e) {
-      // ImageIO reports corrupt data as IIOException or, for some codecs, unchecked exceptions.
-      throw new IOException(file + ": cannot decode image (" + oneLine(e) + ")", e);
+      RgbImage image = null;
+      if ("jpeg".equalsIgnoreCase(reader.getFormatName())) {
+        image = JpegSamples.read(reader);
+      }
+      if (image == null) {
+        image = toRgb(reader.read(0, reader.getDefaultReadParam()));
+      }
+      if (!warnings.isEmpty()) {
+        throw new IOException("truncated or corrupt data: " + warnings.get(0).replaceAll("\\s+", " ").strip());
+      }
+      return image;
+    } finally {
+      reader.removeIIOReadWarningListener(listener);
     }
-    if (img == null) {
-      throw new IOException(file + ": cannot decode image (not a format javax.imageio can read)");
-    }
-    return toRgb(img);
   }
 
   /** Writes {@code image} as an 8-bit RGB PNG, atomically. */
