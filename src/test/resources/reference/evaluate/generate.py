@@ -517,7 +517,20 @@ def run_jhmdb(mods, ckpt, work, out, workers):
     res = os.path.join(work, 'results')
     os.chdir(jroot)
     args = prop_namespace(ckpt, res + '/jhmdb/', 'jhmdb_vallist.txt', 0.7, 7, 20, 20, [320, 320], workers)
-    mods['src.test'].main(args)
+    # Record (only) the soft label maps the official decoder receives: video 0, frames 0..7.
+    tu = mods['src.utils.test_utils']
+    orig_pose = tu.process_pose
+    soft = []
+
+    def pose_wrapper(pred, lbl_set, topk=5):
+        if len(soft) < 8:
+            soft.append(pred.detach().cpu().numpy().astype(np.float32).copy())
+        return orig_pose(pred, lbl_set, topk)
+    tu.process_pose = pose_wrapper
+    try:
+        mods['src.test'].main(args)
+    finally:
+        tu.process_pose = orig_pose
     ep = mods['src.eval.eval_pck']
     PCK, loc = call_capturing_locals(ep.main, ep.main.__code__,
                                      Namespace(filelist='jhmdb_vallist.txt', src_folder=res + '/jhmdb/',
@@ -535,6 +548,7 @@ def run_jhmdb(mods, ckpt, work, out, workers):
         a = np.load(os.path.join(res, 'jhmdb', '%d.dat' % i), allow_pickle=True)
         shapes['%d.npy' % i] = [list(a.shape), str(a.dtype)]
         np.save(os.path.join(ed, '%d.npy' % i), a.astype(np.float32))
+    np.save(os.path.join(ed, '0_soft_t00-07.npy'), np.ascontiguousarray(np.stack(soft)))
     js = {'PCK': {str(k): float(v[0]) for k, v in PCK.items()}, 'PCK_per_joint_then_mean': per_joint,
           'distances_per_joint_count': n_dist, 'videos': [v for _, v in JH_VIDEOS], 'dat_shapes_dtype': shapes}
     with open(os.path.join(ed, 'jhmdb_expected.json'), 'w') as f:

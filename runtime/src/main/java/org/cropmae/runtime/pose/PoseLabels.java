@@ -15,7 +15,8 @@ import org.cropmae.runtime.tensor.FloatGrid;
  * else 0. The paper uses σ = 0.5 ({@link #REFERENCE_SIGMA}), a 4x4 patch.
  *
  * <p><b>Decoding.</b> Per joint channel, the {@code k} grid cells with the largest values
- * ({@link #REFERENCE_TOP_K} = 5; equal values in cell order), their values normalised to sum to 1,
+ * ({@link #REFERENCE_TOP_K} = 5; equal values resolved as PyTorch's {@code topk} resolves them,
+ * see {@link TorchTopK}), their values normalised to sum to 1,
  * give the coordinate as the weighted mean of their {@code (x, y)}; a channel that is 0 everywhere
  * gives {@code (-1, -1)} (the joint is lost). Arithmetic is float32, as the reference's tensors.
  */
@@ -130,25 +131,11 @@ public final class PoseLabels {
     float[] best = new float[k];
     int[] bestIdx = new int[k];
     for (int j = 0; j < joints; j++) {
-      int filled = 0;
       boolean anyNonZero = false;
-      for (int p = 0; p < cells; p++) {
-        float value = v[p * c + 1 + j];
-        if (value != 0) {
-          anyNonZero = true;
-        }
-        if (filled == k && !(value > best[k - 1])) {
-          continue;
-        }
-        int pos = filled < k ? filled++ : k - 1;
-        while (pos > 0 && value > best[pos - 1]) {
-          best[pos] = best[pos - 1];
-          bestIdx[pos] = bestIdx[pos - 1];
-          pos--;
-        }
-        best[pos] = value;
-        bestIdx[pos] = p;
+      for (int p = 0; p < cells && !anyNonZero; p++) {
+        anyNonZero = v[p * c + 1 + j] != 0;
       }
+      TorchTopK.topK(v, 1 + j, c, cells, k, best, bestIdx);
       if (!anyNonZero) {
         out[0][j] = -1;
         out[1][j] = -1;
