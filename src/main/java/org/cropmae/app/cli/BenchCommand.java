@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 /** {@code cropmae bench}: performance measurements printed as JSON on stdout. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Measures performance and prints JSON (stdout). Results for this project's reference machine are in docs/BENCHMARKS.md.",
-    subcommands = {BenchCommand.Propagation.class, BenchCommand.Encoder.class, BenchCommand.Train.class, BenchServeCommand.class})
+    subcommands = {BenchCommand.Propagation.class, BenchCommand.Encoder.class, BenchCommand.Train.class, BenchServeCommand.class,
+        BenchEvaluateCommand.class})
 public final class BenchCommand {
 
   @Command(name = "propagation", mixinStandardHelpOptions = true,
