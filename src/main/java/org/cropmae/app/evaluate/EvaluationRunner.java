@@ -93,6 +93,17 @@ public final class EvaluationRunner {
     s.put("temperature", c.temperature());
     s.put("radius", c.radius());
     s.put("input_size", describe(c.inputSize()));
+    // JHMDB results are named by list position: a reordered list must not reuse them.
+    java.security.MessageDigest md = org.cropmae.runtime.io.Sha256.newDigest();
+    java.util.Set<Path> seen = new java.util.HashSet<>();
+    for (BenchmarkVideo v : suite.videos()) {
+      md.update((v.index() + "\t" + v.id() + "\n").getBytes(StandardCharsets.UTF_8));
+      if (!seen.add(suite.resultPath(v))) {
+        throw new IllegalArgumentException("the list names two videos '" + v.id()
+            + "' (their results would overwrite each other); rename one folder or drop it from the list");
+      }
+    }
+    s.put("videos_sha256", org.cropmae.runtime.io.Sha256.hex(md));
     this.settings = s;
     this.modelDescription = modelDescription;
   }
@@ -206,7 +217,11 @@ public final class EvaluationRunner {
     for (Map.Entry<String, Object> e : settings.entrySet()) {
       Object other = theirs.get(e.getKey());
       if (other == null || !String.valueOf(other).equals(String.valueOf(e.getValue()))) {
-        diffs.add(e.getKey() + " " + other + " there, " + e.getValue() + " now");
+        diffs.add(switch (e.getKey()) {
+          case "videos_sha256" -> "another video list";
+          case "model_sha256" -> "another model";
+          default -> e.getKey() + " " + other + " there, " + e.getValue() + " now";
+        });
       }
     }
     return diffs.isEmpty() ? "settings differ" : String.join(", ", diffs);
