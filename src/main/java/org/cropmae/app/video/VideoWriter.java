@@ -83,8 +83,8 @@ public final class VideoWriter implements AutoCloseable {
   private boolean finished;
   private boolean closed;
 
-  private VideoWriter(Format format, int width, int height, double fps, Path target, ByteArrayOutputStream memory)
-      throws IOException {
+  private VideoWriter(Format format, int width, int height, double fps, Path target, ByteArrayOutputStream memory,
+      double displayRotation) throws IOException {
     if (width <= 0 || height <= 0) {
       throw new IllegalArgumentException("video size must be positive, got " + width + "x" + height);
     }
@@ -135,6 +135,9 @@ public final class VideoWriter implements AutoCloseable {
       recorder.setVideoBitrate((int) Math.min(bitrate, 20_000_000L));
       recorder.setGopSize((int) Math.max(1, Math.round(fps * 2)));
     }
+    if (displayRotation != 0) {
+      recorder.setDisplayRotation(displayRotation);
+    }
     try {
       recorder.start();
     } catch (FrameRecorder.Exception | RuntimeException e) {
@@ -154,17 +157,22 @@ public final class VideoWriter implements AutoCloseable {
    * @throws IllegalArgumentException for another extension
    */
   public static VideoWriter toFile(Path target, int width, int height, double fps) throws IOException {
-    return new VideoWriter(Format.of(target.getFileName().toString()), width, height, fps, target, null);
+    return new VideoWriter(Format.of(target.getFileName().toString()), width, height, fps, target, null, 0);
   }
 
   /** Starts a video in memory ({@link #finishBytes()} returns it); MP4 is fragmented. */
   public static VideoWriter inMemory(Format format, int width, int height, double fps) throws IOException {
-    return new VideoWriter(format, width, height, fps, null, new ByteArrayOutputStream());
+    return new VideoWriter(format, width, height, fps, null, new ByteArrayOutputStream(), 0);
   }
 
-  /** The recorder, for tests that set what a user's camera would (e.g. a display rotation); before the first frame. */
-  FFmpegFrameRecorder recorderForTests() {
-    return recorder;
+  /**
+   * As {@link #toFile}, with a display matrix that tells players to turn the frames
+   * counter-clockwise by {@code displayRotation} degrees (FFmpeg's sign: -90 is what a phone records
+   * for portrait video, shown turned 90 degrees clockwise); for tests that need a phone's video.
+   */
+  static VideoWriter toFileWithDisplayRotation(Path target, int width, int height, double fps, double displayRotation)
+      throws IOException {
+    return new VideoWriter(Format.of(target.getFileName().toString()), width, height, fps, target, null, displayRotation);
   }
 
   /** The container and codec. */

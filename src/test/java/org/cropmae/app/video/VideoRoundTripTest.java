@@ -53,8 +53,7 @@ class VideoRoundTripTest {
     // Stored 160x96 with a display matrix saying "turn 90 degrees clockwise" (as a phone stores portrait video).
     Path file = tmp.resolve("rotated.mp4");
     RgbImage stored = TestVideos.frame(160, 96, 0, 4);
-    try (VideoWriter w = VideoWriter.toFile(file, 160, 96, 5)) {
-      w.recorderForTests().setDisplayRotation(-90);
+    try (VideoWriter w = VideoWriter.toFileWithDisplayRotation(file, 160, 96, 5, -90)) {
       w.write(stored);
       w.write(stored);
       w.finish();
