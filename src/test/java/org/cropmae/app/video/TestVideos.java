@@ -53,6 +53,11 @@ public final class TestVideos {
     return new IndexMask(height, width, m, Palette.DAVIS);
   }
 
+  /** A writer whose file carries a display rotation (FFmpeg's sign: -90 = shown turned 90 degrees clockwise). */
+  public static VideoWriter rotated(Path file, int width, int height, double fps, double displayRotation) throws IOException {
+    return VideoWriter.toFileWithDisplayRotation(file, width, height, fps, displayRotation);
+  }
+
   /** Writes {@code frames} frames of {@link #frame} at {@code fps} to {@code file} (format from its extension). */
   public static Path write(Path file, int width, int height, int frames, double fps, int step) throws IOException {
     try (VideoWriter w = VideoWriter.toFile(file, width, height, fps)) {
