@@ -73,8 +73,6 @@ public final class PropagateCommand extends CliCommand {
     @Option(names = "--mask", required = true, paramLabel = "first.png",
         description = "Palette PNG with the objects of the mask's frame (index 0 = background), the size of the frames as displayed.")
     Path mask;
-
-    @Mixin VideoOptions selection;
   }
 
   static final class FrameInput {
@@ -102,6 +100,7 @@ public final class PropagateCommand extends CliCommand {
       description = "Features mode: soft labels [T,h,w,C] (t=0 is --label0). Frames mode: folder for one palette PNG per frame.")
   Path out;
 
+  @Mixin VideoOptions selection;
   @Mixin PropagationOptions propagation;
   @Mixin EncoderOptionsMixin encoderOptions;
 
@@ -115,6 +114,9 @@ public final class PropagateCommand extends CliCommand {
   }
 
   private int fromFeatures(PropagationConfig config) throws IOException {
+    if (selection.used()) {
+      throw new IllegalArgumentException("--every, --start, --end, --max-frames, --mask-frame, --overlay and --fps apply to --frames or --video, not --features");
+    }
     NpyArray features = Npy.read(mode.features.features);
     NpyArray label0 = Npy.read(mode.features.label0);
     if (features.rank() != 4 || features.dim(0) < 1) {
@@ -148,7 +150,7 @@ public final class PropagateCommand extends CliCommand {
   }
 
   private int fromFrames(PropagationConfig config) throws IOException {
-    VideoOptions opts = mode.video.selection;
+    VideoOptions opts = selection;
     FrameSelection selection = opts.toSelection();
     IndexMask firstMask = PalettePng.read(mode.video.mask);
     Path overlay = opts.overlay;

@@ -31,6 +31,11 @@ final class VideoOptions {
       description = "Frame rate for --overlay and for times in --start/--end of a --frames folder (default 10); overrides a video's.")
   Double fps;
 
+  /** Whether any of these options was given. */
+  boolean used() {
+    return every != null || start != null || end != null || maxFrames != null || maskFrame != null || overlay != null || fps != null;
+  }
+
   FrameSelection toSelection() {
     if (fps != null && !(fps > 0 && Double.isFinite(fps))) {
       throw new IllegalArgumentException("--fps: expected a positive frame rate, got " + fps);

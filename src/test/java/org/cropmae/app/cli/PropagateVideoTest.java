@@ -40,8 +40,11 @@ class PropagateVideoTest {
 
   private String[] args(Path video, Path mask, Path out, String... extra) {
     List<String> a = new ArrayList<>(List.of("propagate", "--raw-patches", "16", "--video", video.toString(),
-        "--mask", mask.toString(), "--out", out.toString(), "--input-size", H + "x" + W, "--affinity", "java"));
+        "--mask", mask.toString(), "--out", out.toString(), "--affinity", "java"));
     a.addAll(List.of(extra));
+    if (!a.contains("--input-size")) {
+      a.addAll(List.of("--input-size", H + "x" + W));
+    }
     return a.toArray(String[]::new);
   }
 
