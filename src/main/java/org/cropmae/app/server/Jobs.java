@@ -23,8 +23,13 @@ final class Jobs {
    *
    * @param contentType media type, e.g. {@code application/zip}
    * @param fileName suggested download name
+   * @param parts what {@code GET /v1/jobs/{id}/result/{part}} serves ({@code masks}, {@code overlay}); may be empty
    */
-  record Result(byte[] bytes, String contentType, String fileName) {}
+  record Result(byte[] bytes, String contentType, String fileName, Map<String, Result> parts) {
+    Result(byte[] bytes, String contentType, String fileName) {
+      this(bytes, contentType, fileName, Map.of());
+    }
+  }
 
   /** One job; its progress fields are updated by the worker and read by status requests. */
   static final class Job {

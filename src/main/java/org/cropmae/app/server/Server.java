@@ -149,7 +149,8 @@ public final class Server implements AutoCloseable {
       cfg.routes.post("/v1/propagate", this::propagate);
       cfg.routes.post("/v1/jobs", this::createJob);
       cfg.routes.get("/v1/jobs/{id}", this::jobStatus);
-      cfg.routes.get("/v1/jobs/{id}/result", this::jobResult);
+      cfg.routes.get("/v1/jobs/{id}/result", ctx -> jobResult(ctx, null));
+      cfg.routes.get("/v1/jobs/{id}/result/{part}", ctx -> jobResult(ctx, ctx.pathParam("part")));
       cfg.routes.get("/", ctx -> page.serve(ctx, "index.html"));
       cfg.routes.get("/web/{file}", ctx -> page.serve(ctx, ctx.pathParam("file")));
       cfg.routes.post("/v1/embed", this::embed);
@@ -301,22 +302,43 @@ public final class Server implements AutoCloseable {
       throw HttpError.badRequest(e.getMessage());
     }
     String output = form.field("output") == null ? "masks" : form.field("output");
-    if (!output.equals("masks") && !output.equals("overlay")) {
-      throw HttpError.badRequest("field output: expected masks or overlay, got '" + ZipUploads.printable(output) + "'");
+    if (!output.equals("masks") && !output.equals("overlay") && !output.equals("both")) {
+      throw HttpError.badRequest("field output: expected masks, overlay or both, got '" + ZipUploads.printable(output) + "'");
     }
     VideoWriter.Format format;
     try {
-      format = output.equals("overlay") ? VideoWriter.Format.of(form.field("format") == null ? "mp4" : form.field("format")) : null;
+      format = output.equals("masks") ? null : VideoWriter.Format.of(form.field("format") == null ? "mp4" : form.field("format"));
     } catch (IllegalArgumentException e) {
       throw HttpError.badRequest("field format: " + e.getMessage());
     }
+    boolean masks = !output.equals("overlay");
     VideoRequest.Plan plan = VideoRequest.validate(video, mask, selection, config.limits());
     checkInputSize(pc.inputSize().inputSize(plan.frameSize().height(), plan.frameSize().width()), "input_size");
     return new PropagateWork(plan.frames(), (d, done) -> {
-      byte[] bytes = VideoRequest.run(encoder, computePool, pc, video, mask, selection, config.limits(), plan, format, d, done);
-      return format == null ? new Jobs.Result(bytes, "application/zip", "masks.zip")
-          : new Jobs.Result(bytes, format.mediaType(), "overlay." + format.extension());
+      VideoRequest.Outputs o = VideoRequest.run(encoder, computePool, pc, video, mask, selection, config.limits(), plan, masks,
+          format, d, done);
+      Jobs.Result zip = o.masks() == null ? null : new Jobs.Result(o.masks(), "application/zip", "masks.zip");
+      Jobs.Result film = o.overlay() == null ? null : new Jobs.Result(o.overlay(), format.mediaType(), "overlay." + format.extension());
+      if (zip == null || film == null) {
+        return zip != null ? zip : film;
+      }
+      return new Jobs.Result(bundle(o.masks(), film), "application/zip", "propagation.zip", Map.of("masks", zip, "overlay", film));
     });
+  }
+
+  /** One zip with the masks under {@code masks/} and the overlay video beside them. */
+  private static byte[] bundle(byte[] masksZip, Jobs.Result overlay) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(masksZip));
+        java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(out)) {
+      for (java.util.zip.ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        Propagation.put(zip, "masks/" + e.getName(), in.readAllBytes());
+      }
+      Propagation.put(zip, overlay.fileName(), overlay.bytes());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("in-memory zip failed", e);
+    }
+    return out.toByteArray();
   }
 
   // --- jobs ---
@@ -400,6 +422,8 @@ public final class Server implements AutoCloseable {
     if (job.result() != null) {
       o.put("content_type", job.result().contentType());
       o.put("bytes", job.result().bytes().length);
+      com.fasterxml.jackson.databind.node.ArrayNode parts = o.putArray("parts");
+      job.result().parts().keySet().stream().sorted().forEach(parts::add);
     }
     return o;
   }
@@ -408,11 +432,15 @@ public final class Server implements AutoCloseable {
     ctx.status(200).contentType("application/json").result(JSON.writeValueAsBytes(jobJson(job(ctx))));
   }
 
-  private void jobResult(Context ctx) {
+  private void jobResult(Context ctx, String part) {
     Jobs.Job job = job(ctx);
     switch (job.state()) {
       case DONE -> {
-        Jobs.Result r = job.result();
+        Jobs.Result r = part == null ? job.result() : job.result().parts().get(part);
+        if (r == null) {
+          throw new HttpError(404, "job " + job.id + " has no part '" + ZipUploads.printable(part) + "' (parts: "
+              + job.result().parts().keySet().stream().sorted().toList() + "; only output=both has parts)", Map.of());
+        }
         ctx.status(200).contentType(r.contentType())
             .header("Content-Disposition", "attachment; filename=\"" + r.fileName() + "\"").result(r.bytes());
       }
@@ -677,7 +705,7 @@ public final class Server implements AutoCloseable {
 
   private static String routeLabel(String path) {
     if (path.startsWith("/v1/jobs/")) {
-      return path.endsWith("/result") ? "/v1/jobs/{id}/result" : "/v1/jobs/{id}";
+      return path.contains("/result") ? "/v1/jobs/{id}/result" : "/v1/jobs/{id}";
     }
     if (path.startsWith("/web/")) {
       return "/";

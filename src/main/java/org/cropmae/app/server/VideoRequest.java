@@ -74,15 +74,23 @@ final class VideoRequest {
   }
 
   /**
+   * What a video propagation made.
+   *
+   * @param masks a zip of palette PNG masks named by source frame number ({@code 00042.png}), or {@code null}
+   * @param overlay the overlay video, or {@code null}
+   */
+  record Outputs(byte[] masks, byte[] overlay) {}
+
+  /**
    * Propagates the mask through the selected frames.
    *
-   * @param overlay {@code null} for a zip of palette PNG masks (named by source frame number),
-   *     else the format of an overlay video
+   * @param masks whether to make the zip of masks
+   * @param overlay the format of the overlay video to make, or {@code null} for none
    * @param onFrame told after each frame (frames done so far)
    */
-  static byte[] run(OnnxEncoder encoder, ComputePool pool, PropagationConfig config, NamedBytes video, NamedBytes maskPng,
-      FrameSelection selection, ServerLimits limits, Plan plan, VideoWriter.Format overlay, WorkPool.Deadline deadline,
-      IntConsumer onFrame) {
+  static Outputs run(OnnxEncoder encoder, ComputePool pool, PropagationConfig config, NamedBytes video, NamedBytes maskPng,
+      FrameSelection selection, ServerLimits limits, Plan plan, boolean masks, VideoWriter.Format overlay,
+      WorkPool.Deadline deadline, IntConsumer onFrame) {
     IndexMask mask;
     try {
       mask = PalettePng.decode(maskPng.bytes(), maskPng.name(), null);
@@ -94,7 +102,7 @@ final class VideoRequest {
             selection.maskTime());
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (FfmpegFrameSource src = open(video);
-        ZipOutputStream zip = overlay == null ? new ZipOutputStream(bytes) : null;
+        ZipOutputStream zip = masks ? new ZipOutputStream(bytes) : null;
         VideoWriter writer = overlay == null ? null
             : VideoWriter.inMemory(overlay, plan.frameSize().width(), plan.frameSize().height(), plan.fps())) {
       int[] done = {0};
@@ -108,16 +116,17 @@ final class VideoRequest {
         deadline.check();
         if (zip != null) {
           Propagation.put(zip, String.format(Locale.ROOT, "%05d.png", frame.sourceIndex()), PalettePng.encode(m));
-        } else {
+        }
+        if (writer != null) {
           writer.write(MaskOverlay.draw(frame.image(), m, 0.5f));
         }
         onFrame.accept(++done[0]);
       });
-      if (writer != null) {
-        return writer.finishBytes();
+      byte[] overlayBytes = writer == null ? null : writer.finishBytes();
+      if (zip != null) {
+        zip.finish();
       }
-      zip.finish();
-      return bytes.toByteArray();
+      return new Outputs(zip == null ? null : bytes.toByteArray(), overlayBytes);
     } catch (IllegalArgumentException e) {
       throw HttpError.badRequest(ZipUploads.oneLine(e));
     } catch (IOException e) {

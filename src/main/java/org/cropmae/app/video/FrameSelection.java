@@ -17,8 +17,10 @@ import org.cropmae.runtime.video.FrameSource;
  * @param every keep one frame out of {@code every} (1 = all)
  * @param maxFrames most frames propagated (the mask's frame included), or 0 for no limit
  * @param maskFrame index among the selected frames of the frame the mask belongs to (0 = the first)
- * @param maskTime presentation time of the mask's frame in seconds (the nearest selected frame at or
- *     after {@code maskTime} minus half a frame), or {@code null} to use {@code maskFrame}
+ * @param maskTime a time in seconds: the mask belongs to the frame shown at that time (the last frame
+ *     of the range whose presentation time is not after it, as a browser's {@code <video>} shows
+ *     it); every {@code every}-th frame is then counted from that frame. {@code null} to use
+ *     {@code maskFrame}
  */
 public record FrameSelection(Bound start, Bound end, int every, int maxFrames, int maskFrame, Double maskTime) {
 
@@ -158,22 +160,25 @@ public record FrameSelection(Bound start, Bound end, int every, int maxFrames, i
     private int selected;
     private int output;
     private boolean done;
+    private Raw peeked;
+
+    private record Raw(int index, double time, RgbImage image) {}
 
     private Reader(FrameSource source) {
       this.source = source;
     }
 
-    /** The next selected frame, or {@code null} when the selection is exhausted. */
-    public Selected next() throws IOException {
-      while (!done) {
-        if (maxFrames > 0 && output >= maxFrames) {
-          done = true;
-          break;
-        }
+    /** The next source frame inside [start, end), or {@code null} at the end of the range. */
+    private Raw nextInRange() throws IOException {
+      if (peeked != null) {
+        Raw r = peeked;
+        peeked = null;
+        return r;
+      }
+      while (true) {
         RgbImage image = source.next();
         if (image == null) {
-          done = true;
-          break;
+          return null;
         }
         sourceIndex++;
         double t = source.time();
@@ -181,25 +186,47 @@ public record FrameSelection(Bound start, Bound end, int every, int maxFrames, i
           continue;
         }
         if (end != null && (end.isTime() ? t >= end.seconds() - 1e-6 : sourceIndex >= end.frame())) {
-          done = true;
-          break;
+          return null;
         }
+        return new Raw(sourceIndex, t, image);
+      }
+    }
+
+    /** The next selected frame, or {@code null} when the selection is exhausted. */
+    public Selected next() throws IOException {
+      if (done || (maxFrames > 0 && output >= maxFrames)) {
+        done = true;
+        return null;
+      }
+      if (output == 0 && maskTime != null) {
+        // The frame shown at maskTime: the last one whose time is not after it (the first when all are).
+        Raw candidate = nextInRange();
+        if (candidate == null) {
+          done = true;
+          return null;
+        }
+        for (Raw r = nextInRange(); r != null; r = nextInRange()) {
+          if (r.time() <= maskTime + 1e-3) {
+            candidate = r;
+          } else {
+            peeked = r;
+            break;
+          }
+        }
+        inRange = 1; // every-th frame counted from the mask's frame
+        return new Selected(candidate.index(), output++, candidate.time(), candidate.image());
+      }
+      for (Raw r = nextInRange(); r != null; r = nextInRange()) {
         if (inRange++ % every != 0) {
           continue;
         }
         int k = selected++;
-        if (output == 0) {
-          if (maskTime != null) {
-            double half = source.frameRate() > 0 ? 0.5 / source.frameRate() : 0.02;
-            if (t < maskTime - half) {
-              continue;
-            }
-          } else if (k < maskFrame) {
-            continue;
-          }
+        if (output == 0 && k < maskFrame) {
+          continue;
         }
-        return new Selected(sourceIndex, output++, t, image);
+        return new Selected(r.index(), output++, r.time(), r.image());
       }
+      done = true;
       return null;
     }
 
