@@ -39,7 +39,7 @@ final class WebPage {
       throw new HttpError(404, "no such file: /web/" + ZipUploads.printable(file), Map.of());
     }
     ctx.status(200).contentType(FILES.get(file)).header("Cache-Control", "no-cache")
-        .header("Content-Security-Policy", "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:")
+        .header("Content-Security-Policy", "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; connect-src 'self' blob:")
         .result(b);
   }
 }
