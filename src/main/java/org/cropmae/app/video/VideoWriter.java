@@ -102,7 +102,9 @@ public final class VideoWriter implements AutoCloseable {
     if (target != null) {
       Path dir = target.toAbsolutePath().getParent();
       Files.createDirectories(dir);
-      this.temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".part");
+      // Not Files.createTempFile (owner-only 0600): the renamed video gets the usual permissions, as AtomicFiles does.
+      this.temp = Files.createFile(dir.resolve("." + target.getFileName() + "."
+          + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + ".part"));
       this.recorder = new FFmpegFrameRecorder(temp.toFile(), videoWidth, videoHeight, 0);
     } else {
       this.temp = null;
@@ -221,7 +223,11 @@ public final class VideoWriter implements AutoCloseable {
       throw new IllegalStateException("an in-memory video ends with finishBytes()");
     }
     stop();
-    Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    try {
+      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
     finished = true;
   }
 
