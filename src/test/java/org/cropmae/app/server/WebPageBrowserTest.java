@@ -139,6 +139,10 @@ class WebPageBrowserTest {
     // And the browser decodes the overlay it shows.
     new WebDriverWait(browser, WAIT).until(d -> ((Number) js("return document.getElementById('result').readyState")).intValue() >= 2);
     assertEquals(W, ((Number) js("return document.getElementById('result').videoWidth")).intValue());
+    String shot = System.getProperty("cropmae.screenshot");
+    if (shot != null) { // docs/images/web-page.png: -Dcropmae.screenshot=...
+      Files.write(Path.of(shot), browser.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+    }
   }
 
   private void dragAt(WebElement canvas, int x0, int y0, int x1, int y1) {
