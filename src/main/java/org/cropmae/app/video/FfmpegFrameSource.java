@@ -44,7 +44,12 @@ public final class FfmpegFrameSource implements FrameSource {
       grabber.start();
     } catch (FrameGrabber.Exception | RuntimeException e) {
       closeQuietly(grabber);
-      throw new IOException(name + ": not a readable video (" + oneLine(e) + "); expected e.g. MP4 (H.264), WebM (VP8/VP9) or GIF");
+      String why = oneLine(e);
+      if (why.contains("Did not find a video or audio stream")) {
+        throw new IOException(name + ": not a readable video (no video stream FFmpeg can decode: an unsupported codec, or audio only);"
+            + " expected e.g. MP4 (H.264), WebM (VP8/VP9) or GIF");
+      }
+      throw new IOException(name + ": not a readable video (" + why + "); expected e.g. MP4 (H.264), WebM (VP8/VP9) or GIF");
     }
     if (!grabber.hasVideo() || grabber.getImageWidth() <= 0 || grabber.getImageHeight() <= 0) {
       closeQuietly(grabber);
@@ -186,6 +191,8 @@ public final class FfmpegFrameSource implements FrameSource {
 
   static String oneLine(Throwable e) {
     String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    // JavaCV's hint about its log callback means nothing to a user (FFmpeg's log is off on purpose).
+    m = m.replaceAll("\\s*\\(For more details, make sure FFmpegLogCallback\\.set\\(\\) has been called\\.\\)", "");
     return m.replaceAll("\\s*\\R\\s*", " ").strip();
   }
 }

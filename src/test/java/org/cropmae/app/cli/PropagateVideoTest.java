@@ -164,7 +164,9 @@ class PropagateVideoTest {
     try (VideoWriter w = VideoWriter.toFile(empty, W, H, 10)) {
       w.finish();
     }
-    for (Path v : List.of(truncated, text, empty, tmp.resolve("missing.mp4"))) {
+    Path codec = tmp.resolve("codec.mp4");
+    Files.write(codec, TestVideos.unsupportedCodec(tmp));
+    for (Path v : List.of(truncated, text, empty, codec, tmp.resolve("missing.mp4"))) {
       Path overlay = tmp.resolve("o-" + v.getFileName());
       Cli.Result r = Cli.run(args(v, mask, tmp.resolve("out-" + v.getFileName()), "--overlay", overlay.toString()));
       assertEquals(1, r.exitCode(), v + ": " + r.err());
@@ -172,6 +174,8 @@ class PropagateVideoTest {
       assertTrue(r.err().contains(v.toString()), r.err());
       assertFalse(Files.exists(overlay), "no overlay for " + v);
     }
+    Cli.Result c = Cli.run(args(codec, mask, tmp.resolve("y")));
+    assertTrue(c.err().contains("unsupported codec"), c.err());
     Cli.Result ext = Cli.run(args(good, mask, tmp.resolve("x"), "--overlay", tmp.resolve("o.avi").toString()));
     assertEquals(1, ext.exitCode());
     assertTrue(ext.err().contains("o.avi") && ext.err().contains(".mp4"), ext.err());

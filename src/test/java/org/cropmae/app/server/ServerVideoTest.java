@@ -168,6 +168,11 @@ class ServerVideoTest {
       assertEquals(415, garbage.statusCode(), body(garbage));
       assertTrue(body(garbage).contains("video/x.mp4"), body(garbage));
 
+      HttpResponse<byte[]> codec = post(server, "/v1/propagate", new MultipartBody()
+          .file("video", "codec.mp4", "video/mp4", TestVideos.unsupportedCodec(dir)).file("mask", "m.png", "image/png", mask));
+      assertEquals(415, codec.statusCode(), body(codec));
+      assertTrue(body(codec).contains("video/codec.mp4") && body(codec).contains("unsupported codec"), body(codec));
+
       byte[] half = java.util.Arrays.copyOf(mp4, mp4.length / 2);
       HttpResponse<byte[]> truncated = post(server, "/v1/propagate", new MultipartBody()
           .file("video", "cut.mp4", "video/mp4", half).file("mask", "m.png", "image/png", mask));

@@ -58,6 +58,24 @@ public final class TestVideos {
     return VideoWriter.toFileWithDisplayRotation(file, width, height, fps, displayRotation);
   }
 
+  /**
+   * An MP4 whose video track names a codec no decoder knows (its sample entry {@code avc1} renamed
+   * {@code zzzz}): the container opens, the codec does not.
+   */
+  public static byte[] unsupportedCodec(Path dir) throws IOException {
+    byte[] b = java.nio.file.Files.readAllBytes(write(dir.resolve("to-break.mp4"), 160, 96, 5, 10, 3));
+    String s = new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
+    int i = s.indexOf("avc1", s.indexOf("stsd"));
+    if (i < 0) {
+      throw new IllegalStateException("no avc1 sample entry in the test MP4");
+    }
+    b[i] = 'z';
+    b[i + 1] = 'z';
+    b[i + 2] = 'z';
+    b[i + 3] = 'z';
+    return b;
+  }
+
   /** Writes {@code frames} frames of {@link #frame} at {@code fps} to {@code file} (format from its extension). */
   public static Path write(Path file, int width, int height, int frames, double fps, int step) throws IOException {
     try (VideoWriter w = VideoWriter.toFile(file, width, height, fps)) {
