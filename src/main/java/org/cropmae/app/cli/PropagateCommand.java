@@ -1,7 +1,6 @@
 package org.cropmae.app.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -171,7 +170,8 @@ public final class PropagateCommand extends CliCommand {
       if (input.video != null && opts.fps != null) {
         fps = opts.fps / selection.every();
       }
-      Files.createDirectories(out);
+      // No folder yet: the first mask written creates it (AtomicFiles), so bad input leaves nothing behind.
+      VideoPropagation.fitMask(firstMask, mode.video.mask.toString(), frames);
       AffinityBackend backend = propagation.openAffinityBackend();
       FeatureSource source = mode.video.source;
       long total = selection.estimatedFrames(frames);

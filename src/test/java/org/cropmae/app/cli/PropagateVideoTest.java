@@ -148,6 +148,7 @@ class PropagateVideoTest {
     assertEquals(1, bad.errLines(), bad.err());
     assertTrue(bad.err().contains(wrong.toString()) && bad.err().contains("160x96"), bad.err());
     assertFalse(Files.exists(overlay));
+    assertFalse(Files.exists(out3), "no output folder for a refused mask");
   }
 
   @Test
@@ -173,6 +174,7 @@ class PropagateVideoTest {
       assertEquals(1, r.errLines(), r.err());
       assertTrue(r.err().contains(v.toString()), r.err());
       assertFalse(Files.exists(overlay), "no overlay for " + v);
+      assertFalse(Files.exists(tmp.resolve("out-" + v.getFileName())), "no output folder for " + v);
     }
     Cli.Result c = Cli.run(args(codec, mask, tmp.resolve("y")));
     assertTrue(c.err().contains("unsupported codec"), c.err());
