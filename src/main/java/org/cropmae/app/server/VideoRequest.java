@@ -65,7 +65,11 @@ final class VideoRequest {
         throw HttpError.tooLarge(video.name() + ": " + frames + " frames of " + src.width() + "x" + src.height() + " exceed the limit of "
             + limits.maxTotalPixels() + " decoded pixels per request; send max_frames, every, start or end");
       }
-      UploadedImages.size(mask, limits);
+      ImageSize m = UploadedImages.size(mask, limits);
+      String misfit = VideoPropagation.sizeMismatch(m.height(), m.width(), mask.name(), src);
+      if (misfit != null) {
+        throw HttpError.badRequest(misfit); // from the PNG header, before any frame is decoded
+      }
       double fps = selection.outputFrameRate(src);
       return new Plan(new ImageSize(src.height(), src.width()), frames, fps > 0 ? fps : 10.0 / selection.every());
     } catch (IOException e) {

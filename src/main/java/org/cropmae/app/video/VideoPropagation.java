@@ -30,19 +30,32 @@ public final class VideoPropagation {
    * @throws IllegalArgumentException when the size is neither, in one line naming both inputs
    */
   public static IndexMask fitMask(IndexMask mask, String maskName, FrameSource source) {
-    if (mask.width() == source.width() && mask.height() == source.height()) {
-      return mask;
+    String misfit = sizeMismatch(mask.height(), mask.width(), maskName, source);
+    if (misfit != null) {
+      throw new IllegalArgumentException(misfit);
+    }
+    int r = source.rotation();
+    return mask.width() == source.width() && mask.height() == source.height() ? mask : Rotation.rotate(mask, r);
+  }
+
+  /**
+   * Why a mask of {@code height x width} pixels does not fit {@code source} (neither its displayed
+   * size nor, for a rotated video, its stored size), in one line naming both; {@code null} when it fits.
+   */
+  public static String sizeMismatch(int height, int width, String maskName, FrameSource source) {
+    if (width == source.width() && height == source.height()) {
+      return null;
     }
     int r = source.rotation();
     boolean swap = r == 90 || r == 270;
-    if (swap && mask.width() == source.height() && mask.height() == source.width()) {
-      return Rotation.rotate(mask, r);
+    if (swap && width == source.height() && height == source.width()) {
+      return null;
     }
     String stored = r == 0 ? "" : ", stored " + (swap ? source.width() + "x" + source.height() : source.height() + "x" + source.width())
         + " and shown turned " + r + " degrees";
-    throw new IllegalArgumentException(maskName + ": the mask is " + mask.height() + "x" + mask.width() + " but the frames of "
-        + source.name() + " are " + source.height() + "x" + source.width() + " (height x width" + stored
-        + "); draw the mask on a frame of the video as it is displayed");
+    return maskName + ": the mask is " + height + "x" + width + " but the frames of " + source.name() + " are "
+        + source.height() + "x" + source.width() + " (height x width" + stored
+        + "); draw the mask on a frame of the video as it is displayed";
   }
 
   /**
