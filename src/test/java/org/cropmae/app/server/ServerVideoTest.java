@@ -143,6 +143,29 @@ class ServerVideoTest {
   }
 
   @Test
+  void rotatedVideoTakesAStoredSizeMaskAndAnswersUprightMasks() throws Exception {
+    Path portrait = dir.resolve("portrait.mp4");
+    try (org.cropmae.app.video.VideoWriter w = TestVideos.rotated(portrait, W, H, 10, -90)) {
+      for (int t = 0; t < 3; t++) {
+        w.write(TestVideos.frame(W, H, t, 3));
+      }
+      w.finish();
+    }
+    try (Server server = Server.start(base())) {
+      HttpResponse<byte[]> r = post(server, "/v1/propagate", new MultipartBody()
+          .file("video", "portrait.mp4", "video/mp4", Files.readAllBytes(portrait))
+          .file("mask", "m.png", "image/png", mask).field("input_size", W + "x" + H));
+      assertEquals(200, r.statusCode(), body(r));
+      Map<String, byte[]> masks = unzip(r.body());
+      assertEquals(3, masks.size());
+      IndexMask m0 = PalettePng.decode(masks.get("00000.png"), "00000.png", null);
+      assertEquals(W, m0.height(), "upright: as tall as the stored frame is wide");
+      assertEquals(H, m0.width());
+      assertArrayEquals(org.cropmae.app.video.Rotation.rotate(PalettePng.decode(mask, "m", null), 90).indices(), m0.indices());
+    }
+  }
+
+  @Test
   void limitsAndBadInputAreRefusedBeforeDecoding() throws Exception {
     ServerConfig tight = base().withLimits(ServerLimits.defaults().withMaxVideoSeconds(1).withMaxFrames(8));
     try (Server server = Server.start(tight)) {
