@@ -134,6 +134,6 @@ final class Jobs {
 
   private void expire() {
     long now = System.nanoTime();
-    jobs.values().removeIf(j -> j.finished() && now - j.finishedNanos > ttl.toNanos());
+    jobs.values().removeIf(j -> j.finished() && now - j.finishedNanos >= ttl.toNanos());
   }
 }
