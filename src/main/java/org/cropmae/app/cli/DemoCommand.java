@@ -6,6 +6,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.cropmae.app.video.FfmpegFrameSource;
+import org.cropmae.app.video.FrameSelection;
+import org.cropmae.app.video.VideoPropagation;
+import org.cropmae.app.video.VideoWriter;
 import org.cropmae.runtime.data.DavisDataset;
 import org.cropmae.runtime.data.DavisSequence;
 import org.cropmae.runtime.eval.DavisEvaluator;
@@ -37,11 +41,16 @@ import picocli.CommandLine.Option;
         "Propagates the bundled first-frame mask through the bundled 12-frame clip with the bundled encoder,",
         "writes the masks, an overlay per frame and an animated overlay (GIF), and prints J&F (DAVIS-2017",
         "protocol) against the clip's true masks. Parameters: the paper's DAVIS ones (context 20, top-k 7,",
-        "temperature 0.7, radius 20) at the clip's own size."})
+        "temperature 0.7, radius 20) at the clip's own size.",
+        "Then propagates a hand-drawn mask through a real clip (a cockatoo, 40 frames of 448x256, decoded with",
+        "FFmpeg) and writes its overlay video, cockatoo/overlay.mp4 (no ground truth: no score)."})
 public final class DemoCommand extends CliCommand {
   static final String SEQUENCE = "synthetic-blobs";
   private static final String CLIP = "/org/cropmae/app/demo/";
   private static final int FRAMES = 12;
+  static final String REAL_CLIP = "cockatoo.mp4";
+  /** The real clip's frame whose overlay docs/images shows. */
+  static final int README_FRAME = 30;
 
   @Option(names = "--model", paramLabel = "NAME|E.onnx|URL", description = "Registry name, ONNX file, or https://...#sha256=<hex> address (downloaded into the cache, verified; default: the registry's default model).")
   String model;
@@ -90,6 +99,7 @@ public final class DemoCommand extends CliCommand {
     }
     Path gif = out.resolve("overlay.gif");
     ImageFiles.writeAnimatedGif(gif, gifFrames, 250);
+    RealClip real = realClip(modelFile);
 
     DavisReport report = DavisEvaluator.builder(IndexMaskReader.PNG).build()
         .evaluate(DavisDataset.open(davis), List.of(SEQUENCE), masksDir).report();
@@ -99,8 +109,55 @@ public final class DemoCommand extends CliCommand {
     stdout().printf(Locale.ROOT, "model %s (%s)%n", name, modelFile);
     stdout().printf(Locale.ROOT, "J&F-Mean %.3f  J-Mean %.3f  F-Mean %.3f  (DAVIS-2017 protocol, %d frames, first and last not scored)%n",
         g.jAndFMean(), g.jMean(), g.fMean(), FRAMES);
-    stdout().printf(Locale.ROOT, "wrote %s, %s, %s in %.1f s%n", seqMasks, overlays, gif, seconds);
+    stdout().printf(Locale.ROOT, "real clip %s: %d frames propagated from the hand-drawn mask of frame 0 (no ground truth, no score)%n",
+        REAL_CLIP, real.frames());
+    stdout().printf(Locale.ROOT, "wrote %s, %s, %s, %s in %.1f s%n", seqMasks, overlays, gif, real.overlay(), seconds);
     return 0;
+  }
+
+  /** Frames propagated through the real clip and the overlay video written. */
+  private record RealClip(int frames, Path overlay) {}
+
+  /**
+   * The real clip (an excerpt of imageio's cockatoo video) from the jar, decoded by FFmpeg in memory,
+   * the hand-drawn mask of frame 0 propagated through it: masks and an overlay video under
+   * {@code out/cockatoo/}, and the overlay of frame {@value #README_FRAME} as a PNG (the README's picture).
+   */
+  private RealClip realClip(Path modelFile) throws IOException {
+    byte[] mp4 = resource(CLIP + REAL_CLIP);
+    IndexMask mask = PalettePng.decode(resource(CLIP + "cockatoo-mask-00000.png"), "cockatoo-mask-00000.png", null);
+    Path dir = out.resolve("cockatoo");
+    Path masks = dir.resolve("masks");
+    Path overlay = dir.resolve("overlay.mp4");
+    try (FfmpegFrameSource src = FfmpegFrameSource.open(mp4, REAL_CLIP);
+        OnnxEncoder encoder = OnnxEncoder.open(modelFile, encoderOptions.toOptions());
+        ComputePool pool = ComputePool.createDefault();
+        Progress progress = new Progress(stderr(), "demo (real clip)", Math.max(0, src.frameCount()));
+        VideoWriter video = VideoWriter.toFile(overlay, src.width(), src.height(), src.frameRate())) {
+      PropagationConfig config = PropagationConfig.davis()
+          .withInputSize(new ProtocolSize.Fixed(src.height(), src.width()));
+      int n = VideoPropagation.run(src, FrameSelection.all(), mask, REAL_CLIP + " mask",
+          (first, m) -> MaskPropagator.start(encoder, config, first, m, pool), (frame, m) -> {
+            PalettePng.write(masks.resolve(String.format(Locale.ROOT, "%05d.png", frame.sourceIndex())), m);
+            RgbImage drawn = MaskOverlay.draw(frame.image(), m, 0.5f);
+            video.write(drawn);
+            if (frame.sourceIndex() == README_FRAME) {
+              ImageFiles.writePng(dir.resolve(String.format(Locale.ROOT, "overlay-%05d.png", README_FRAME)), drawn);
+            }
+            progress.step("");
+          });
+      video.finish();
+      return new RealClip(n, overlay);
+    }
+  }
+
+  private static byte[] resource(String name) throws IOException {
+    try (InputStream in = DemoCommand.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IOException("demo clip: " + name + " is missing from the application jar");
+      }
+      return in.readAllBytes();
+    }
   }
 
   /** Copies the bundled clip into a DAVIS-2017 layout under {@code root}, so the standard reader and evaluator apply. */

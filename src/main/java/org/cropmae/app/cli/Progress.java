@@ -41,7 +41,7 @@ public final class Progress implements AutoCloseable {
         detail.isEmpty() ? "" : " " + detail);
     if (terminal) {
       int width = 30;
-      int filled = (int) (width * done / total);
+      int filled = (int) Math.min(width, width * done / total); // a video header may undercount its frames
       out.print("\r[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + counts);
       if (done >= total) {
         out.println();

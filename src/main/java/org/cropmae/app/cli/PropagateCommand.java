@@ -1,16 +1,20 @@
 package org.cropmae.app.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import org.cropmae.runtime.data.FrameFolders;
+import java.util.Locale;
+import org.cropmae.app.video.FfmpegFrameSource;
+import org.cropmae.app.video.FolderFrameSource;
+import org.cropmae.app.video.FrameSelection;
+import org.cropmae.app.video.VideoPropagation;
+import org.cropmae.app.video.VideoWriter;
 import org.cropmae.runtime.image.RgbImage;
 import org.cropmae.runtime.io.Npy;
 import org.cropmae.runtime.io.NpyArray;
-import org.cropmae.runtime.io.desktop.ImageFiles;
 import org.cropmae.runtime.mask.IndexMask;
+import org.cropmae.runtime.mask.MaskOverlay;
 import org.cropmae.runtime.mask.PalettePng;
 import org.cropmae.runtime.onnx.OnnxEncoder;
 import org.cropmae.runtime.video.FrameFeatures;
@@ -20,6 +24,7 @@ import org.cropmae.runtime.propagation.ComputePool;
 import org.cropmae.runtime.propagation.LabelPropagator;
 import org.cropmae.runtime.propagation.PropagationConfig;
 import org.cropmae.runtime.tensor.FloatGrid;
+import org.cropmae.runtime.video.FrameSource;
 import org.cropmae.runtime.video.MaskPropagator;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -33,7 +38,9 @@ import picocli.CommandLine.Option;
         "Either from encoder features (.npy in, .npy out):",
         "  cropmae propagate --features F.npy --label0 L.npy --out P.npy",
         "or from video frames with an ONNX encoder (palette PNG masks out, one per frame):",
-        "  cropmae propagate --model E.onnx --frames DIR --mask first.png --out DIR"})
+        "  cropmae propagate --model E.onnx --frames DIR --mask first.png --out DIR",
+        "  cropmae propagate --model E.onnx --video clip.mp4 --mask first.png --out DIR [--overlay overlay.mp4]",
+        "Masks are named like the frames (folder) or by source frame number, 00042.png (video)."})
 public final class PropagateCommand extends CliCommand {
 
   static final class FeatureMode {
@@ -59,13 +66,22 @@ public final class PropagateCommand extends CliCommand {
     @ArgGroup(exclusive = true, multiplicity = "1")
     FeatureSource source;
 
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    FrameInput input;
+
+    @Option(names = "--mask", required = true, paramLabel = "first.png",
+        description = "Palette PNG with the objects of the mask's frame (index 0 = background), the size of the frames as displayed.")
+    Path mask;
+  }
+
+  static final class FrameInput {
     @Option(names = "--frames", required = true, paramLabel = "DIR",
         description = "Folder of frames (.jpg/.jpeg/.png), in file-name order (numeric when all names are numbers).")
     Path frames;
 
-    @Option(names = "--mask", required = true, paramLabel = "first.png",
-        description = "Palette PNG with the objects of the first frame (index 0 = background), the size of the frames.")
-    Path mask;
+    @Option(names = "--video", required = true, paramLabel = "clip.mp4",
+        description = "A video file (MP4, WebM, MOV, MKV, GIF, ...: what FFmpeg decodes); frames are shown upright (rotation metadata applied).")
+    Path video;
   }
 
   static final class Mode {
@@ -83,6 +99,7 @@ public final class PropagateCommand extends CliCommand {
       description = "Features mode: soft labels [T,h,w,C] (t=0 is --label0). Frames mode: folder for one palette PNG per frame.")
   Path out;
 
+  @Mixin VideoOptions selection;
   @Mixin PropagationOptions propagation;
   @Mixin EncoderOptionsMixin encoderOptions;
 
@@ -96,6 +113,9 @@ public final class PropagateCommand extends CliCommand {
   }
 
   private int fromFeatures(PropagationConfig config) throws IOException {
+    if (selection.used()) {
+      throw new IllegalArgumentException("--every, --start, --end, --max-frames, --mask-frame, --overlay and --fps apply to --frames or --video, not --features");
+    }
     NpyArray features = Npy.read(mode.features.features);
     NpyArray label0 = Npy.read(mode.features.label0);
     if (features.rank() != 4 || features.dim(0) < 1) {
@@ -129,36 +149,91 @@ public final class PropagateCommand extends CliCommand {
   }
 
   private int fromFrames(PropagationConfig config) throws IOException {
-    List<Path> frames = FrameFolders.listImages(mode.video.frames);
+    VideoOptions opts = selection;
+    FrameSelection selection = opts.toSelection();
     IndexMask firstMask = PalettePng.read(mode.video.mask);
-    RgbImage first = ImageFiles.readRgb(frames.get(0));
-    Files.createDirectories(out);
-    AffinityBackend backend = propagation.openAffinityBackend();
-    FeatureSource source = mode.video.source;
-    try (OnnxEncoder encoder = source.model == null ? null : OnnxEncoder.open(source.model, encoderOptions.toOptions());
-        ComputePool pool = ComputePool.create(propagation.threads());
-        MaskPropagator propagator = MaskPropagator.start(
-            encoder != null ? FrameFeatures.of(encoder) : new RawPatchFeatures(source.rawPatches),
-            config, first, firstMask, pool, backend);
-        Progress progress = new Progress(stderr(), "propagate", frames.size())) {
-      PalettePng.write(out.resolve(maskName(frames.get(0))), firstMask);
-      progress.step("");
-      for (int t = 1; t < frames.size(); t++) {
-        RgbImage frame = ImageFiles.readRgb(frames.get(t));
-        IndexMask mask;
-        try {
-          mask = propagator.next(frame);
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(frames.get(t) + ": " + e.getMessage(), e);
-        }
-        PalettePng.write(out.resolve(maskName(frames.get(t))), mask);
-        progress.step("");
-      }
-    } finally {
-      PropagationOptions.close(backend);
+    Path overlay = opts.overlay;
+    if (overlay != null) {
+      VideoWriter.Format.of(overlay.getFileName().toString()); // fail on the extension before any work
     }
-    stdout().println("wrote " + frames.size() + " masks to " + out);
+    FrameInput input = mode.video.input;
+    try (FrameSource frames = input.video != null ? FfmpegFrameSource.open(input.video)
+        : new FolderFrameSource(input.frames, opts.fps == null ? 0 : opts.fps)) {
+      List<Path> files = frames instanceof FolderFrameSource f ? f.files() : null;
+      double fps = selection.outputFrameRate(frames);
+      if (overlay != null && !(fps > 0)) {
+        if (files == null) {
+          throw new IllegalArgumentException(input.video + ": the video declares no frame rate; give --fps for --overlay");
+        }
+        fps = 10.0 / selection.every();
+      }
+      if (input.video != null && opts.fps != null) {
+        fps = opts.fps / selection.every();
+      }
+      // No folder yet: the first mask written creates it (AtomicFiles), so bad input leaves nothing behind.
+      VideoPropagation.fitMask(firstMask, mode.video.mask.toString(), frames);
+      AffinityBackend backend = propagation.openAffinityBackend();
+      FeatureSource source = mode.video.source;
+      long total = selection.estimatedFrames(frames);
+      double overlayFps = fps;
+      int written;
+      try (OnnxEncoder encoder = source.model == null ? null : OnnxEncoder.open(source.model, encoderOptions.toOptions());
+          ComputePool pool = ComputePool.create(propagation.threads());
+          Progress progress = new Progress(stderr(), "propagate", Math.max(total, 0));
+          OverlayOut video = new OverlayOut(overlay, overlayFps)) {
+        FrameFeatures features = encoder != null ? FrameFeatures.of(encoder) : new RawPatchFeatures(source.rawPatches);
+        written = VideoPropagation.run(frames, selection, firstMask, mode.video.mask.toString(),
+            (first, mask) -> MaskPropagator.start(features, config, first, mask, pool, backend),
+            (frame, mask) -> {
+              String name = files != null ? maskName(files.get(frame.sourceIndex()))
+                  : String.format(Locale.ROOT, "%05d.png", frame.sourceIndex());
+              PalettePng.write(out.resolve(name), mask);
+              video.write(frame.image(), mask);
+              progress.step("");
+            });
+        video.finish();
+      } finally {
+        PropagationOptions.close(backend);
+      }
+      stdout().println("wrote " + written + " masks to " + out + (overlay == null ? ""
+          : String.format(Locale.ROOT, " and the overlay video %s (%.3f frames/s)", overlay, overlayFps)));
+    }
     return 0;
+  }
+
+  /** The optional overlay video, opened on the first frame (its size is the frames'). */
+  private static final class OverlayOut implements AutoCloseable {
+    private final Path target;
+    private final double fps;
+    private VideoWriter writer;
+
+    OverlayOut(Path target, double fps) {
+      this.target = target;
+      this.fps = fps;
+    }
+
+    void write(RgbImage frame, IndexMask mask) throws IOException {
+      if (target == null) {
+        return;
+      }
+      if (writer == null) {
+        writer = VideoWriter.toFile(target, frame.width(), frame.height(), fps);
+      }
+      writer.write(MaskOverlay.draw(frame, mask, 0.5f));
+    }
+
+    void finish() throws IOException {
+      if (writer != null) {
+        writer.finish();
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (writer != null) {
+        writer.close();
+      }
+    }
   }
 
   /** The frame's name with a .png extension. */

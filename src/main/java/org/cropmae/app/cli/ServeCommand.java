@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 /** {@code cropmae serve}: the HTTP server (API in docs/SERVER.md, OpenAPI at /openapi.json). */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = {
-        "Serves mask propagation (POST /v1/propagate) and features (POST /v1/embed) over HTTP, with GET /health,",
+        "Serves a web page to try it (GET /), mask propagation (POST /v1/propagate, POST /v1/jobs) and features (POST /v1/embed) over HTTP, with GET /health,",
         "GET /metrics (Prometheus) and GET /openapi.json. One shared encoder, a bounded pool of workers and a bounded",
         "queue (503 with Retry-After when full). Stops gracefully on SIGINT/SIGTERM: requests in flight finish first.",
         "API: docs/SERVER.md."})
@@ -50,6 +50,10 @@ public final class ServeCommand extends CliCommand {
   @Option(names = "--max-total-pixels", defaultValue = "211200000", paramLabel = "N",
       description = "Most pixels of all frames of one request (default: ${DEFAULT-VALUE}, 500 frames of 480x880).")
   long maxTotalPixels;
+
+  @Option(names = "--max-video-seconds", defaultValue = "600", paramLabel = "S",
+      description = "Longest uploaded video in seconds, from its container header, before decoding (default: ${DEFAULT-VALUE}).")
+  int maxVideoSeconds;
 
   @Option(names = "--workers", defaultValue = "1", paramLabel = "N", description = "Requests computed at once (default: ${DEFAULT-VALUE}).")
   int workers;
@@ -113,7 +117,8 @@ public final class ServeCommand extends CliCommand {
       throw new IllegalArgumentException("--timeout-s: expected a positive number of seconds, got " + timeoutSeconds);
     }
     ServerLimits limits = ServerLimits.defaults().withMaxRequestBytes((long) maxRequestMb << 20).withMaxFrames(maxFrames)
-        .withMaxPixelsPerFrame(maxPixels).withMaxTotalPixels(maxTotalPixels);
+        .withMaxPixelsPerFrame(maxPixels).withMaxTotalPixels(maxTotalPixels)
+        .withMaxVideoSeconds(maxVideoSeconds);
     ServerConfig c = ServerConfig.defaults().withHost(host).withPort(port).withModel(model)
         .withEncoderOptions(encoderOptions.toOptions()).withLimits(limits).withWorkers(workers).withQueue(queue)
         .withTimeout(Duration.ofNanos(Math.round(timeoutSeconds * 1e9))).withToken(token());

@@ -98,7 +98,7 @@ final class Propagation {
   }
 
   /** Stored (PNG is already compressed), with the CRC and sizes in the entry header. */
-  private static void put(ZipOutputStream zip, String name, byte[] png) throws IOException {
+  static void put(ZipOutputStream zip, String name, byte[] png) throws IOException {
     ZipEntry e = new ZipEntry(name);
     e.setMethod(ZipEntry.STORED);
     e.setSize(png.length);

@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.cropmae.app.cli.PropagationOptions;
+import org.cropmae.app.video.FrameSelection;
+import org.cropmae.app.video.VideoWriter;
 import org.cropmae.runtime.io.Npy;
 import org.cropmae.runtime.io.NpyArray;
 import org.cropmae.runtime.model.ModelRegistry;
@@ -49,13 +51,19 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
  */
 public final class Server implements AutoCloseable {
   /** The routes, as metrics label them; anything else is {@code other}. */
-  public static final List<String> ROUTES = List.of("/health", "/metrics", "/openapi.json", "/v1/propagate", "/v1/embed");
+  public static final List<String> ROUTES = List.of("/health", "/metrics", "/openapi.json", "/v1/propagate", "/v1/embed",
+      "/v1/jobs", "/v1/jobs/{id}", "/v1/jobs/{id}/result", "/");
 
   private static final System.Logger LOG = System.getLogger(Server.class.getName());
   private static final String OPENAPI = "/org/cropmae/app/server/openapi.json";
   private static final String BODY_READ = "cropmae.bodyRead";
-  private static final Set<String> PROPAGATE_FILES = Set.of("frames", "frame", "mask");
-  private static final Set<String> PROPAGATE_FIELDS = Set.of("preset", "context", "topk", "temperature", "radius", "input_size");
+  private static final Set<String> PROPAGATE_FILES = Set.of("frames", "frame", "mask", "video");
+  private static final Set<String> PROPAGATE_FIELDS = Set.of("preset", "context", "topk", "temperature", "radius", "input_size",
+      "every", "start", "end", "max_frames", "mask_frame", "mask_time", "output", "format");
+  private static final Set<String> VIDEO_FIELDS = Set.of("every", "start", "end", "max_frames", "mask_frame", "mask_time", "output", "format");
+  /** Jobs kept at once (queued, running or finished) and how long a finished one is kept. */
+  static final int MAX_JOBS = 32;
+  static final Duration JOB_TTL = Duration.ofMinutes(10);
   private static final Set<String> EMBED_FILES = Set.of("image");
   private static final Set<String> EMBED_FIELDS = Set.of("size");
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -66,6 +74,8 @@ public final class Server implements AutoCloseable {
   private final ComputePool computePool;
   private final WorkPool workPool;
   private final ServerMetrics metrics;
+  private final Jobs jobs = new Jobs(MAX_JOBS, JOB_TTL);
+  private final WebPage page = new WebPage();
   private final byte[] openApi;
   private final byte[] tokenDigest;
   private final Duration grace;
@@ -137,6 +147,12 @@ public final class Server implements AutoCloseable {
       cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.render()));
       cfg.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
       cfg.routes.post("/v1/propagate", this::propagate);
+      cfg.routes.post("/v1/jobs", this::createJob);
+      cfg.routes.get("/v1/jobs/{id}", this::jobStatus);
+      cfg.routes.get("/v1/jobs/{id}/result", ctx -> jobResult(ctx, null));
+      cfg.routes.get("/v1/jobs/{id}/result/{part}", ctx -> jobResult(ctx, ctx.pathParam("part")));
+      cfg.routes.get("/", ctx -> page.serve(ctx, "index.html"));
+      cfg.routes.get("/web/{file}", ctx -> page.serve(ctx, ctx.pathParam("file")));
       cfg.routes.post("/v1/embed", this::embed);
       cfg.routes.exception(HttpError.class, this::answerError);
       cfg.routes.exception(Exception.class, (e, ctx) -> {
@@ -238,18 +254,200 @@ public final class Server implements AutoCloseable {
   private void propagate(Context ctx) {
     String route = "/v1/propagate";
     serve(ctx, deadline -> {
-      MultipartForm form = MultipartForm.read(ctx.req(), config.limits(), PROPAGATE_FILES, PROPAGATE_FIELDS);
-      List<NamedBytes> frames = frames(form);
-      NamedBytes mask = single(form, "mask", "the first frame's mask (palette PNG)");
-      PropagationConfig pc = propagationConfig(form);
-      Propagation.Plan plan = Propagation.validate(frames, mask, config.limits());
-      checkInputSize(pc.inputSize().inputSize(plan.frameSize().height(), plan.frameSize().width()), "input_size");
+      PropagateWork work = readPropagation(ctx);
       return d -> {
-        byte[] zip = Propagation.run(encoder, computePool, pc, frames, mask, plan, d, t -> metrics.frames(route, 1));
-        return (Answer) c -> c.status(200).contentType("application/zip")
-            .header("Content-Disposition", "attachment; filename=\"masks.zip\"").result(zip);
+        Jobs.Result r = work.compute().run(d, n -> metrics.frames(route, 1));
+        return (Answer) c -> c.status(200).contentType(r.contentType())
+            .header("Content-Disposition", "attachment; filename=\"" + r.fileName() + "\"").result(r.bytes());
       };
     });
+  }
+
+  /** A checked propagation request: frames expected ({@code -1} unknown) and the work. */
+  private record PropagateWork(long total, Compute compute) {}
+
+  /** Computes a propagation, telling {@code done} the frames finished so far. */
+  @FunctionalInterface
+  private interface Compute {
+    Jobs.Result run(WorkPool.Deadline deadline, java.util.function.IntConsumer done);
+  }
+
+  /** Reads and checks the form of {@code /v1/propagate} and {@code /v1/jobs} (request thread, before any pixel is decoded). */
+  private PropagateWork readPropagation(Context ctx) {
+    MultipartForm form = MultipartForm.read(ctx.req(), config.limits(), PROPAGATE_FILES, PROPAGATE_FIELDS);
+    NamedBytes mask = single(form, "mask", "the first frame's mask (palette PNG)");
+    PropagationConfig pc = propagationConfig(form);
+    List<NamedBytes> videos = form.files("video");
+    if (videos.isEmpty()) {
+      for (String f : VIDEO_FIELDS) {
+        if (form.field(f) != null) {
+          throw HttpError.badRequest("field " + f + " applies to a 'video' part; frames are sent whole");
+        }
+      }
+      List<NamedBytes> frames = frames(form);
+      Propagation.Plan plan = Propagation.validate(frames, mask, config.limits());
+      checkInputSize(pc.inputSize().inputSize(plan.frameSize().height(), plan.frameSize().width()), "input_size");
+      return new PropagateWork(frames.size(), (d, done) -> new Jobs.Result(
+          Propagation.run(encoder, computePool, pc, frames, mask, plan, d, t -> done.accept(t + 1)), "application/zip", "masks.zip"));
+    }
+    if (videos.size() > 1 || !form.files("frames").isEmpty() || !form.files("frame").isEmpty()) {
+      throw HttpError.badRequest("give one 'video' part, or frames ('frames' zip or 'frame' parts), not both");
+    }
+    NamedBytes video = videos.get(0);
+    FrameSelection selection;
+    try {
+      selection = FrameSelection.parse(form.field("start"), form.field("end"), form.intField("every"), form.intField("max_frames"),
+          form.intField("mask_frame"), form.doubleField("mask_time"), "field ");
+    } catch (IllegalArgumentException e) {
+      throw HttpError.badRequest(e.getMessage());
+    }
+    String output = form.field("output") == null ? "masks" : form.field("output");
+    if (!output.equals("masks") && !output.equals("overlay") && !output.equals("both")) {
+      throw HttpError.badRequest("field output: expected masks, overlay or both, got '" + ZipUploads.printable(output) + "'");
+    }
+    VideoWriter.Format format;
+    try {
+      format = output.equals("masks") ? null : VideoWriter.Format.of(form.field("format") == null ? "mp4" : form.field("format"));
+    } catch (IllegalArgumentException e) {
+      throw HttpError.badRequest("field format: " + e.getMessage());
+    }
+    boolean masks = !output.equals("overlay");
+    VideoRequest.Plan plan = VideoRequest.validate(video, mask, selection, config.limits());
+    checkInputSize(pc.inputSize().inputSize(plan.frameSize().height(), plan.frameSize().width()), "input_size");
+    return new PropagateWork(plan.frames(), (d, done) -> {
+      VideoRequest.Outputs o = VideoRequest.run(encoder, computePool, pc, video, mask, selection, config.limits(), plan, masks,
+          format, d, done);
+      Jobs.Result zip = o.masks() == null ? null : new Jobs.Result(o.masks(), "application/zip", "masks.zip");
+      Jobs.Result film = o.overlay() == null ? null : new Jobs.Result(o.overlay(), format.mediaType(), "overlay." + format.extension());
+      if (zip == null || film == null) {
+        return zip != null ? zip : film;
+      }
+      return new Jobs.Result(bundle(o.masks(), film), "application/zip", "propagation.zip", Map.of("masks", zip, "overlay", film));
+    });
+  }
+
+  /** One zip with the masks under {@code masks/} and the overlay video beside them. */
+  private static byte[] bundle(byte[] masksZip, Jobs.Result overlay) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(masksZip));
+        java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(out)) {
+      for (java.util.zip.ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        Propagation.put(zip, "masks/" + e.getName(), in.readAllBytes());
+      }
+      Propagation.put(zip, overlay.fileName(), overlay.bytes());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("in-memory zip failed", e);
+    }
+    return out.toByteArray();
+  }
+
+  // --- jobs ---
+
+  private void createJob(Context ctx) {
+    if (draining) {
+      throw unavailable("the server is shutting down", 1);
+    }
+    long declared = ctx.req().getContentLengthLong();
+    if (declared > config.limits().maxRequestBytes()) {
+      throw HttpError.tooLarge("request body of " + declared + " bytes exceeds the limit of " + config.limits().maxRequestBytes());
+    }
+    MultipartForm.requireMultipart(ctx.req());
+    WorkPool.Ticket ticket = workPool.admit();
+    if (ticket == null) {
+      throw unavailable("the server is busy (" + config.workers() + " running, " + config.queue() + " queued); retry later",
+          workPool.retryAfterSeconds());
+    }
+    boolean submitted = false;
+    try {
+      WorkPool.Deadline deadline = new WorkPool.Deadline(config.timeout());
+      ctx.attribute(BODY_READ, true);
+      PropagateWork work = readPropagation(ctx);
+      Jobs.Job job = jobs.create(work.total());
+      String route = "/v1/propagate";
+      ticket.submit(d -> {
+        job.running();
+        try {
+          job.succeeded(work.compute().run(d, n -> {
+            job.done.set(n);
+            metrics.frames(route, 1);
+          }));
+        } catch (HttpError e) {
+          job.failed(e);
+        } catch (WorkPool.TimedOut e) {
+          job.failed(timeout(e));
+        } catch (IllegalArgumentException e) {
+          job.failed(HttpError.badRequest(ZipUploads.oneLine(e)));
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.WARNING, "internal error in job " + job.id, e);
+          job.failed(new HttpError(500, "internal error: " + ZipUploads.oneLine(e), Map.of()));
+        }
+        return null;
+      }, deadline);
+      submitted = true;
+      ctx.status(202).header("Location", "/v1/jobs/" + job.id).contentType("application/json").result(JSON.writeValueAsBytes(jobJson(job)));
+    } catch (IOException e) {
+      throw new IllegalStateException("writing the response failed: " + ZipUploads.oneLine(e), e);
+    } finally {
+      if (!submitted) {
+        ticket.release();
+      }
+    }
+  }
+
+  private Jobs.Job job(Context ctx) {
+    Jobs.Job job = jobs.get(ctx.pathParam("id"));
+    if (job == null) {
+      throw new HttpError(404, "no job " + ZipUploads.printable(ctx.pathParam("id")) + " (unknown, or finished more than "
+          + JOB_TTL.toMinutes() + " minutes ago)", Map.of());
+    }
+    return job;
+  }
+
+  private ObjectNode jobJson(Jobs.Job job) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("id", job.id);
+    o.put("state", job.state().name().toLowerCase(java.util.Locale.ROOT));
+    o.put("frames_done", job.done.get());
+    if (job.total >= 0) {
+      o.put("frames_total", job.total);
+    } else {
+      o.putNull("frames_total");
+    }
+    o.put("status_url", "/v1/jobs/" + job.id);
+    o.put("result_url", "/v1/jobs/" + job.id + "/result");
+    if (job.error() != null) {
+      o.put("error", job.error().getMessage());
+      o.put("error_status", job.error().status());
+    }
+    if (job.result() != null) {
+      o.put("content_type", job.result().contentType());
+      o.put("bytes", job.result().bytes().length);
+      com.fasterxml.jackson.databind.node.ArrayNode parts = o.putArray("parts");
+      job.result().parts().keySet().stream().sorted().forEach(parts::add);
+    }
+    return o;
+  }
+
+  private void jobStatus(Context ctx) throws IOException {
+    ctx.status(200).contentType("application/json").result(JSON.writeValueAsBytes(jobJson(job(ctx))));
+  }
+
+  private void jobResult(Context ctx, String part) {
+    Jobs.Job job = job(ctx);
+    switch (job.state()) {
+      case DONE -> {
+        Jobs.Result r = part == null ? job.result() : job.result().parts().get(part);
+        if (r == null) {
+          throw new HttpError(404, "job " + job.id + " has no part '" + ZipUploads.printable(part) + "' (parts: "
+              + job.result().parts().keySet().stream().sorted().toList() + "; only output=both has parts)", Map.of());
+        }
+        ctx.status(200).contentType(r.contentType())
+            .header("Content-Disposition", "attachment; filename=\"" + r.fileName() + "\"").result(r.bytes());
+      }
+      case FAILED -> throw job.error();
+      default -> throw new HttpError(409, "job " + job.id + " is " + job.state().name().toLowerCase(java.util.Locale.ROOT) + " ("
+          + job.done.get() + " of " + (job.total >= 0 ? job.total : "?") + " frames); poll GET /v1/jobs/" + job.id, Map.of());
+    }
   }
 
   private void embed(Context ctx) {
@@ -506,6 +704,12 @@ public final class Server implements AutoCloseable {
   }
 
   private static String routeLabel(String path) {
+    if (path.startsWith("/v1/jobs/")) {
+      return path.contains("/result") ? "/v1/jobs/{id}/result" : "/v1/jobs/{id}";
+    }
+    if (path.startsWith("/web/")) {
+      return "/";
+    }
     return ROUTES.contains(path) ? path : "other";
   }
 
