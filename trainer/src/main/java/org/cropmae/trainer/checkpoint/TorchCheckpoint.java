@@ -69,6 +69,14 @@ public final class TorchCheckpoint {
   public static TorchCheckpoint read(Path file, CheckpointLimits limits) throws IOException {
     try {
       return readWithin(file, limits);
+    } catch (IOException e) {
+      // Names from the file (zip entries, storage keys) are escaped where they are quoted; this keeps
+      // any that is not from breaking the one-line message.
+      String m = e.getMessage();
+      if (m != null && !PickleStrings.printable(m).equals(m)) {
+        throw new IOException(PickleStrings.printable(m), e);
+      }
+      throw e;
     } catch (OutOfMemoryError e) {
       // Last line of defence: the budget checks refuse first; this keeps a stack trace from escaping.
       throw new IOException(file + ": out of memory while reading the checkpoint (" + e.getMessage()
