@@ -3,17 +3,26 @@ package org.cropmae.runtime.io;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.regex.Pattern;
 
 /**
  * Writes files so that readers never see a half-written one: the content goes to a temporary file
- * in the same folder, which is then renamed over the target.
+ * in the same folder ({@code .<name>.<random>.part}), which is forced to the disk, then renamed over
+ * the target; the folder is then forced too, so that after a crash or power loss the target is
+ * either the old file or the complete new one.
  */
 public final class AtomicFiles {
   private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+  /** The temporary files {@link #write} makes: {@code .<name>.<base-36 random>.part}. */
+  private static final Pattern TEMP_NAME = Pattern.compile("^\\..+\\.[0-9a-z]{1,13}\\.part$");
 
   private AtomicFiles() {}
 
@@ -24,7 +33,7 @@ public final class AtomicFiles {
   }
 
   /**
-   * Writes {@code target} atomically. On any failure the temporary file is removed and
+   * Writes {@code target} atomically and durably. On any failure the temporary file is removed and
    * {@code target} is left as it was.
    */
   public static void write(Path target, ContentWriter content) throws IOException {
@@ -39,8 +48,11 @@ public final class AtomicFiles {
     Files.createFile(tmp);
     boolean done = false;
     try {
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
         content.writeTo(out);
+        out.flush();
+        ch.force(true);
       }
       try {
         Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -53,10 +65,51 @@ public final class AtomicFiles {
         Files.deleteIfExists(tmp);
       }
     }
+    if (dir != null) {
+      forceDirectory(dir);
+    }
   }
 
   /** Writes {@code bytes} to {@code target} atomically. */
   public static void write(Path target, byte[] bytes) throws IOException {
     write(target, out -> out.write(bytes));
+  }
+
+  /**
+   * Forces a folder's entries (a rename into it) to the disk where the platform allows it; platforms
+   * that cannot open a folder as a channel (Windows) or refuse to force one are skipped silently.
+   */
+  static void forceDirectory(Path dir) {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // Not supported here: the rename is still atomic, only its durability is up to the OS.
+    }
+  }
+
+  /** Whether {@code name} is the name of a temporary file {@link #write} makes. */
+  public static boolean isTemporaryName(String name) {
+    return TEMP_NAME.matcher(name).matches();
+  }
+
+  /**
+   * Removes the temporary files {@link #write} left in {@code dir} (not its subfolders) when a process
+   * died mid-write, e.g. a partial checkpoint of a crashed training run. Only call it on a folder no
+   * other process is writing to. Returns how many were removed (0 if {@code dir} does not exist).
+   */
+  public static int removeLeftovers(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    int removed = 0;
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path f : files) {
+        if (isTemporaryName(f.getFileName().toString()) && Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+            && Files.deleteIfExists(f)) {
+          removed++;
+        }
+      }
+    }
+    return removed;
   }
 }

@@ -23,10 +23,14 @@ import java.util.zip.ZipFile;
  * <p>Every error is an {@link IOException} whose one-line message starts with the file path.
  */
 final class CheckpointArchive implements AutoCloseable {
-  /** Refuse a pickle larger than this; a real checkpoint's data.pkl is kilobytes to a few megabytes. */
-  static final int MAX_PICKLE_BYTES = 1 << 30;
   /** Small metadata records (version, byteorder...) are read up to this many bytes. */
   private static final int MAX_RECORD_BYTES = 256;
+  /** A metadata record longer than this is refused rather than drained for its CRC check. */
+  private static final int MAX_TEXT_RECORD_BYTES = 1 << 16;
+  /** Deflate cannot compress better than about 1032:1; a record claiming more is corrupt or a zip bomb. */
+  static final long MAX_DEFLATE_RATIO = 1032;
+  /** Bytes of a local file header before its name (30) plus the smallest central directory record (46) and end record (22). */
+  private static final long MIN_ZIP_OVERHEAD = 30 + 46 + 22;
 
   static final String LEGACY_MESSAGE = "legacy (non-zip) PyTorch checkpoint format is not supported; re-save it "
       + "with torch.save(obj, path) from PyTorch >= 1.6 (default _use_new_zipfile_serialization=True)";
@@ -40,11 +44,13 @@ final class CheckpointArchive implements AutoCloseable {
   private final Path file;
   private final ZipFile zip;
   private final String prefix;
+  private final long fileSize;
 
-  private CheckpointArchive(Path file, ZipFile zip, String prefix) {
+  private CheckpointArchive(Path file, ZipFile zip, String prefix, long fileSize) {
     this.file = file;
     this.zip = zip;
     this.prefix = prefix;
+    this.fileSize = fileSize;
   }
 
   /** Opens {@code file}, checking that it is a torch.save zip checkpoint. */
@@ -65,7 +71,7 @@ final class CheckpointArchive implements AutoCloseable {
       throw new IOException(file + ": cannot open (" + e.getMessage() + ")", e);
     }
     try {
-      return new CheckpointArchive(file, zip, findPrefix(file, zip));
+      return new CheckpointArchive(file, zip, findPrefix(file, zip), Files.size(file));
     } catch (IOException | RuntimeException e) {
       zip.close();
       throw e;
@@ -159,9 +165,12 @@ final class CheckpointArchive implements AutoCloseable {
     if (e == null) {
       return null;
     }
-    try (InputStream in = zip.getInputStream(e)) {
-      return new String(in.readNBytes(MAX_RECORD_BYTES), StandardCharsets.UTF_8).strip();
-    } catch (ZipException ex) {
+    checkDeclaredSizes(e, MAX_TEXT_RECORD_BYTES);
+    try (VerifiedEntryStream in = open(e)) {
+      String text = new String(in.readNBytes(MAX_RECORD_BYTES), StandardCharsets.UTF_8).strip();
+      in.finish();
+      return text;
+    } catch (ZipException | EOFException ex) {
       throw corrupt(name, ex);
     }
   }
@@ -178,27 +187,76 @@ final class CheckpointArchive implements AutoCloseable {
     throw new IOException(file + ": invalid byteorder record '" + PickleStrings.clip(b) + "' (expected little or big)");
   }
 
-  /** The bytes of {@code data.pkl}. */
-  byte[] pickle() throws IOException {
+  /**
+   * The bytes of {@code data.pkl}, at most {@code maxBytes} (checked against the declared size before
+   * reading, and while inflating, so a lying zip directory cannot make it allocate more), CRC-checked.
+   */
+  byte[] pickle(long maxBytes) throws IOException {
     ZipEntry e = zip.getEntry(prefix + "data.pkl");
-    if (e.getSize() > MAX_PICKLE_BYTES) {
+    if (e.getSize() > maxBytes) {
       throw new IOException(file + ": " + prefix + "data.pkl is " + e.getSize() + " bytes, over the "
-          + MAX_PICKLE_BYTES + "-byte limit");
+          + maxBytes + "-byte limit for a checkpoint's pickle");
     }
+    checkDeclaredSizes(e, maxBytes);
     byte[] data;
-    try (InputStream in = zip.getInputStream(e)) {
-      data = in.readNBytes(MAX_PICKLE_BYTES + 1);
+    try (VerifiedEntryStream in = open(e)) {
+      data = in.readNBytes((int) maxBytes + 1);
+      if (data.length > maxBytes) {
+        throw new IOException(file + ": " + prefix + "data.pkl inflates to over " + maxBytes
+            + " bytes (the limit for a checkpoint's pickle)");
+      }
+      in.finish();
     } catch (ZipException | EOFException ex) {
       throw corrupt("data.pkl", ex);
     }
-    if (data.length > MAX_PICKLE_BYTES) {
-      throw new IOException(file + ": " + prefix + "data.pkl inflates to over " + MAX_PICKLE_BYTES + " bytes");
-    }
-    if (e.getSize() >= 0 && data.length != e.getSize()) {
-      throw new IOException(file + ": record " + prefix + "data.pkl is truncated (" + data.length + " of "
-          + e.getSize() + " bytes)");
-    }
     return data;
+  }
+
+  /** Size of the checkpoint file in bytes. */
+  long fileSize() {
+    return fileSize;
+  }
+
+  /**
+   * Checks an entry's sizes from the zip directory against the archive's real size before anything is
+   * allocated for it: its compressed bytes must fit in the file, a stored record's size equals its
+   * compressed size, and a deflated one cannot claim more than deflate's best ratio.
+   *
+   * @param maxBytes the most uncompressed bytes the caller accepts
+   */
+  void checkDeclaredSizes(ZipEntry e, long maxBytes) throws IOException {
+    long size = e.getSize();
+    long compressed = e.getCompressedSize();
+    String name = e.getName();
+    if (compressed > fileSize - MIN_ZIP_OVERHEAD - name.length()) {
+      throw new IOException(file + ": record " + name + " claims " + compressed + " compressed bytes but the file has "
+          + fileSize + " bytes (corrupt or tampered zip directory)");
+    }
+    if (e.getMethod() == ZipEntry.STORED && size >= 0 && compressed >= 0 && size != compressed) {
+      throw new IOException(file + ": stored record " + name + " claims " + size + " bytes but " + compressed
+          + " stored bytes (corrupt or tampered zip directory)");
+    }
+    if (size >= 0 && compressed >= 0 && size > compressed * MAX_DEFLATE_RATIO + 1024) {
+      throw new IOException(file + ": record " + name + " claims " + size + " bytes from " + compressed
+          + " compressed bytes, more than deflate can produce (corrupt zip or zip bomb)");
+    }
+    if (size > maxBytes) {
+      throw new IOException(file + ": record " + name + " claims " + size + " bytes, over the " + maxBytes
+          + "-byte limit");
+    }
+  }
+
+  /**
+   * Inflates a compressed entry without keeping its bytes, checking its real size and CRC-32 against
+   * the zip directory: done before allocating for a deflated record, whose directory sizes are
+   * otherwise unverified. Returns the real size.
+   */
+  long measure(ZipEntry e) throws IOException {
+    try (VerifiedEntryStream in = open(e)) {
+      return in.finish();
+    } catch (ZipException | EOFException ex) {
+      throw corrupt(e.getName(), ex);
+    }
   }
 
   /** Full zip name of a storage record. */
@@ -211,9 +269,10 @@ final class CheckpointArchive implements AutoCloseable {
     return zip.getEntry(storageRecordName(key));
   }
 
-  InputStream open(ZipEntry e) throws IOException {
+  /** The entry's bytes; its size and CRC-32 are checked when the stream ends (see {@link VerifiedEntryStream#finish()}). */
+  VerifiedEntryStream open(ZipEntry e) throws IOException {
     try {
-      return zip.getInputStream(e);
+      return new VerifiedEntryStream(file, e, zip.getInputStream(e));
     } catch (ZipException ex) {
       throw corrupt(e.getName(), ex);
     }

@@ -17,6 +17,6 @@ public record PickleGlobal(String module, String name) {
 
   @Override
   public String toString() {
-    return qualifiedName();
+    return PickleStrings.printable(qualifiedName());
   }
 }

@@ -29,14 +29,14 @@ final class PickleMachine {
     Object load(Object pid) throws PickleException;
   }
 
-  static final int MAX_STACK = 1 << 22;
   static final int MAX_MARKS = 1 << 16;
-  static final int MAX_MEMO = 1 << 24;
   /** Bound on the total number of values a tuple used as a dict key expands to (hash/equals cost). */
   static final int MAX_KEY_VALUES = 4096;
 
   private final byte[] data;
   private final PersistentLoader persistent;
+  private final CheckpointLimits limits;
+  private long ops;
   private int pos;
   private int opStart;
   private int op;
@@ -45,9 +45,10 @@ final class PickleMachine {
   private int markCount;
   private final HashMap<Long, Object> memo = new HashMap<>();
 
-  private PickleMachine(byte[] data, PersistentLoader persistent) {
+  private PickleMachine(byte[] data, PersistentLoader persistent, CheckpointLimits limits) {
     this.data = data;
     this.persistent = persistent;
+    this.limits = limits;
   }
 
   /**
@@ -57,7 +58,12 @@ final class PickleMachine {
    *     tampered with or exceeds a limit
    */
   static Object load(byte[] data, PersistentLoader persistent) throws PickleException {
-    PickleMachine m = new PickleMachine(data, persistent);
+    return load(data, persistent, CheckpointLimits.defaults());
+  }
+
+  /** {@link #load(byte[], PersistentLoader)} within {@code limits} (opcodes, stack, memo, integer digits). */
+  static Object load(byte[] data, PersistentLoader persistent, CheckpointLimits limits) throws PickleException {
+    PickleMachine m = new PickleMachine(data, persistent, limits);
     try {
       return m.run();
     } catch (PickleException e) {
@@ -73,6 +79,10 @@ final class PickleMachine {
         throw new PickleException("truncated: the pickle ends without a STOP opcode");
       }
       op = data[pos++] & 0xFF;
+      if (++ops > limits.maxPickleOps()) {
+        throw new PickleException("the pickle runs more than " + limits.maxPickleOps()
+            + " opcodes (limit; a real checkpoint runs far fewer)");
+      }
       switch (op) {
         case 0x80 -> { // PROTO
           int v = u8();
@@ -98,14 +108,14 @@ final class PickleMachine {
         case 'N' -> push(null);
         case 0x88 -> push(Boolean.TRUE);
         case 0x89 -> push(Boolean.FALSE);
-        case 'I' -> push(parseIntLine(line()));
+        case 'I' -> push(parseIntLine(numberLine()));
         case 'J' -> push((long) s32());
         case 'K' -> push((long) u8());
         case 'M' -> push((long) u16());
-        case 'L' -> push(parseLongLine(line()));
+        case 'L' -> push(parseLongLine(numberLine()));
         case 0x8a -> push(longBytes(u8())); // LONG1
-        case 0x8b -> push(longBytes(length(s32()))); // LONG4
-        case 'F' -> push(parseFloat(line()));
+        case 0x8b -> push(longBytes(longLength(s32()))); // LONG4
+        case 'F' -> push(parseFloat(numberLine()));
         case 'G' -> push(Double.longBitsToDouble(bigEndianLong()));
         case 'S' -> push(PickleStrings.unquote(line()));
         case 'T' -> push(utf8(length(s32()))); // BINSTRING (Python 2 str)
@@ -237,8 +247,8 @@ final class PickleMachine {
   // ---- stack ----
 
   private void push(Object v) throws PickleException {
-    if (stack.size() >= MAX_STACK) {
-      throw new PickleException("stack exceeds " + MAX_STACK + " entries");
+    if (stack.size() >= limits.maxStack()) {
+      throw new PickleException("stack exceeds " + limits.maxStack() + " entries");
     }
     stack.add(v);
   }
@@ -292,8 +302,8 @@ final class PickleMachine {
   // ---- memo ----
 
   private void memoPut(long index) throws PickleException {
-    if (memo.size() >= MAX_MEMO && !memo.containsKey(index)) {
-      throw new PickleException("memo exceeds " + MAX_MEMO + " entries");
+    if (memo.size() >= limits.maxMemo() && !memo.containsKey(index)) {
+      throw new PickleException("memo exceeds " + limits.maxMemo() + " entries");
     }
     memo.put(index, peek());
   }
@@ -486,6 +496,23 @@ final class PickleMachine {
     return line(StandardCharsets.UTF_8);
   }
 
+  /**
+   * A protocol-0 number's text, refused before parsing when longer than the digit limit: BigInteger's
+   * decimal parse is quadratic, so a pickle of a few kilobytes could otherwise take minutes.
+   */
+  private String numberLine() throws PickleException {
+    int end = pos;
+    int max = limits.maxIntegerDigits() + 8; // sign, 'L' suffix, spaces
+    while (end < data.length && data[end] != '\n') {
+      if (end - pos > max) {
+        throw new PickleException("number of more than " + limits.maxIntegerDigits()
+            + " digits (limit; no real checkpoint stores such numbers)");
+      }
+      end++;
+    }
+    return line(StandardCharsets.ISO_8859_1);
+  }
+
   private String line(java.nio.charset.Charset charset) throws PickleException {
     int end = pos;
     while (end < data.length && data[end] != '\n') {
@@ -497,6 +524,16 @@ final class PickleMachine {
     String s = new String(data, pos, end - pos, charset);
     pos = end + 1;
     return s;
+  }
+
+  /** A LONG4 length: within the bytes that remain and the integer size limit. */
+  private int longLength(long n) throws PickleException {
+    int len = length(n);
+    if ((long) len * 12 / 5 > limits.maxIntegerDigits()) {
+      throw new PickleException("integer of " + len + " bytes is over the limit of " + limits.maxIntegerDigits()
+          + " digits (no real checkpoint stores such numbers)");
+    }
+    return len;
   }
 
   /** LONG1/LONG4 payload: little-endian two's complement. */

@@ -9,7 +9,38 @@ final class PickleStrings {
 
   /** A short excerpt of untrusted text for error messages. */
   static String clip(String s) {
-    return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    return printable(s.length() > 40 ? s.substring(0, 40) + "..." : s);
+  }
+
+  /**
+   * {@code s} with control and line-separator characters escaped as Python does ({@code \n}, {@code \x01},
+   * {@code \u2028}), so that untrusted text can never break a one-line message.
+   */
+  static String printable(String s) {
+    StringBuilder b = null;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean control = c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029';
+      if (control && b == null) {
+        b = new StringBuilder(s.length() + 16).append(s, 0, i);
+      }
+      if (b != null) {
+        if (!control) {
+          b.append(c);
+        } else if (c == '\n') {
+          b.append("\\n");
+        } else if (c == '\r') {
+          b.append("\\r");
+        } else if (c == '\t') {
+          b.append("\\t");
+        } else if (c <= 0xff) {
+          b.append(String.format("\\x%02x", (int) c));
+        } else {
+          b.append(String.format("\\u%04x", (int) c));
+        }
+      }
+    }
+    return b == null ? s : b.toString();
   }
 
   /**

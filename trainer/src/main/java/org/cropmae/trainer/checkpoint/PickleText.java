@@ -38,7 +38,8 @@ final class PickleText {
     } else if (v instanceof Boolean b) {
       out.append(b ? "True" : "False");
     } else if (v instanceof String s) {
-      out.append('\'').append(s.length() > MAX_STRING ? s.substring(0, MAX_STRING) + "..." : s).append('\'');
+      out.append('\'').append(PickleStrings.printable(s.length() > MAX_STRING ? s.substring(0, MAX_STRING) + "..." : s))
+          .append('\'');
     } else if (v instanceof BigInteger b) {
       out.append(b.bitLength() > 256 ? "<int of " + b.bitLength() + " bits>" : b.toString());
     } else if (v instanceof ByteBuffer b) {

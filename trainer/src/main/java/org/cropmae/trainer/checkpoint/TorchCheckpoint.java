@@ -2,7 +2,6 @@ package org.cropmae.trainer.checkpoint;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -39,8 +38,6 @@ public final class TorchCheckpoint {
   private static final String DDP_PREFIX = "module.";
   /** How many times its storages' bytes the copied-out tensors may take (see {@link #materialize}). */
   private static final long MAX_VIEW_EXPANSION = 64;
-  /** Deflate cannot compress better than about 1032:1; a record claiming more is corrupt or a zip bomb. */
-  private static final long MAX_DEFLATE_RATIO = 1032;
 
   private final Path file;
   private final String archiveName;
@@ -62,6 +59,34 @@ public final class TorchCheckpoint {
    *     tensor needs a storage record that is missing, too short, or of a type that is not allowed
    */
   public static TorchCheckpoint read(Path file) throws IOException {
+    return read(file, CheckpointLimits.defaults());
+  }
+
+  /**
+   * {@link #read(Path)} within {@code limits}: a checkpoint that would exceed one is refused with a
+   * one-line IOException before the memory or time is spent.
+   */
+  public static TorchCheckpoint read(Path file, CheckpointLimits limits) throws IOException {
+    try {
+      return readWithin(file, limits);
+    } catch (IOException e) {
+      // Names from the file (zip entries, storage keys) are escaped where they are quoted; this keeps
+      // any that is not from breaking the one-line message.
+      String m = e.getMessage();
+      if (m != null && !PickleStrings.printable(m).equals(m)) {
+        throw new IOException(PickleStrings.printable(m), e);
+      }
+      throw e;
+    } catch (OutOfMemoryError e) {
+      // Last line of defence: the budget checks refuse first; this keeps a stack trace from escaping.
+      throw new IOException(file + ": out of memory while reading the checkpoint (" + e.getMessage()
+          + "); run with a larger -Xmx if the file is genuine");
+    } catch (StackOverflowError e) {
+      throw new IOException(file + ": the checkpoint nests too deeply to read (stack overflow)");
+    }
+  }
+
+  private static TorchCheckpoint readWithin(Path file, CheckpointLimits limits) throws IOException {
     try (CheckpointArchive archive = CheckpointArchive.open(file)) {
       Map<String, String> records = new LinkedHashMap<>();
       for (String name : List.of("version", ".format_version", ".storage_alignment", "byteorder")) {
@@ -71,15 +96,15 @@ public final class TorchCheckpoint {
         }
       }
       ByteOrder order = archive.byteOrder();
-      byte[] pickle = archive.pickle();
+      byte[] pickle = archive.pickle(limits.maxPickleBytes());
       Map<String, TorchTensor> storages = new LinkedHashMap<>();
       Object root;
       try {
-        root = PickleMachine.load(pickle, pid -> storage(pid, storages));
+        root = PickleMachine.load(pickle, pid -> storage(pid, storages), limits);
       } catch (PickleException e) {
         throw new IOException(file + ": " + archive.archiveName() + "/data.pkl: " + e.getMessage(), e);
       }
-      materialize(archive, reachableTensors(root), order);
+      materialize(archive, reachableTensors(root), order, limits);
       return new TorchCheckpoint(file, archive.archiveName(), Collections.unmodifiableMap(records), root);
     }
   }
@@ -88,7 +113,7 @@ public final class TorchCheckpoint {
    * Resolves a persistent id {@code ('storage', storage_type, key, location, numel)} to the storage
    * (as a raw-storage tensor), the same object for every reference to the same key.
    */
-  private static Object storage(Object pid, Map<String, TorchTensor> storages) throws PickleException {
+  static Object storage(Object pid, Map<String, TorchTensor> storages) throws PickleException {
     if (!(pid instanceof PickleTuple t) || t.size() != 5 || !"storage".equals(t.get(0))) {
       throw new PickleException("unsupported persistent id " + PickleText.render(pid)
           + " (expected ('storage', type, key, location, numel))");
@@ -160,17 +185,24 @@ public final class TorchCheckpoint {
   }
 
   /** Reads each needed storage record once and copies every tensor's view out of it. */
-  private static void materialize(CheckpointArchive archive, Set<TorchTensor> tensors, ByteOrder order)
-      throws IOException {
+  private static void materialize(CheckpointArchive archive, Set<TorchTensor> tensors, ByteOrder order,
+      CheckpointLimits limits) throws IOException {
     // Group by (storage, dtype): an untyped storage may be viewed as several dtypes.
     Map<String, List<TorchTensor>> groups = new LinkedHashMap<>();
     long tensorBytes = 0;
     long storageBytes = 0;
+    long largestStorage = 0;
+    String largestKey = null;
     for (TorchTensor t : tensors) {
       List<TorchTensor> group = groups.computeIfAbsent(t.storage().key() + "\u0000" + t.dtype(),
           k -> new java.util.ArrayList<>());
       if (group.isEmpty()) {
-        storageBytes += t.storage().byteSize();
+        long b = t.storage().byteSize();
+        storageBytes += b;
+        if (b > largestStorage || largestKey == null) {
+          largestStorage = b;
+          largestKey = t.storage().key();
+        }
       }
       group.add(t);
       tensorBytes += (long) t.size() * t.dtype().bytes();
@@ -181,6 +213,22 @@ public final class TorchCheckpoint {
     if (tensorBytes > limit) {
       throw new IOException(archive.file() + ": tensors would expand " + storageBytes + " bytes of storage to "
           + tensorBytes + " bytes (more than " + MAX_VIEW_EXPANSION + "x); refusing such expanded views");
+    }
+    // Memory budget, from the declared sizes, before anything is allocated: all tensors' copies are kept,
+    // and one storage's decoded elements live while its tensors are copied out.
+    long peak = tensorBytes + largestStorage;
+    if (peak > limits.maxTensorBytes()) {
+      throw new IOException(archive.file() + ": its tensors need " + peak + " bytes of memory (" + tensors.size()
+          + " tensors of " + tensorBytes + " bytes, largest storage " + archive.storageRecordName(largestKey) + " of "
+          + largestStorage + " bytes) but only " + limits.maxTensorBytes() + " bytes are available; "
+          + "run with a larger -Xmx if the file is genuine");
+    }
+    // Every needed record's declared sizes against the archive's real size, before any allocation.
+    for (List<TorchTensor> group : groups.values()) {
+      ZipEntry entry = archive.storageEntry(group.get(0).storage().key());
+      if (entry != null) {
+        archive.checkDeclaredSizes(entry, Long.MAX_VALUE);
+      }
     }
     for (List<TorchTensor> group : groups.values()) {
       TorchTensor first = group.get(0);
@@ -199,7 +247,8 @@ public final class TorchCheckpoint {
         }
         values = StorageData.newArray(dtype, 0);
       } else {
-        if (entry.getCompressedSize() >= 0 && needed > entry.getCompressedSize() * MAX_DEFLATE_RATIO + 1024) {
+        if (entry.getCompressedSize() >= 0
+            && needed > entry.getCompressedSize() * CheckpointArchive.MAX_DEFLATE_RATIO + 1024) {
           throw new IOException(archive.file() + ": storage record " + recordName + " claims " + needed
               + " bytes from " + entry.getCompressedSize() + " compressed bytes (corrupt zip)");
         }
@@ -212,8 +261,18 @@ public final class TorchCheckpoint {
           throw new IOException(archive.file() + ": storage record " + recordName + " of " + elements
               + " elements exceeds the Java array limit");
         }
-        try (InputStream in = archive.open(entry)) {
+        if (entry.getMethod() != ZipEntry.STORED) {
+          // A deflated record's directory sizes are unverified until inflated: measure it (and check its
+          // CRC-32) without keeping the bytes, so a lying directory cannot make us allocate.
+          long real = archive.measure(entry);
+          if (real < needed) {
+            throw new IOException(archive.file() + ": storage record " + recordName + " inflates to " + real
+                + " bytes but its " + ref.numel() + "-element " + ref.dtype() + " storage needs " + needed);
+          }
+        }
+        try (VerifiedEntryStream in = archive.open(entry)) {
           values = StorageData.read(in, dtype, (int) elements, order);
+          in.finish();
         } catch (EOFException | ZipException e) {
           throw archive.corrupt(recordName, e);
         }

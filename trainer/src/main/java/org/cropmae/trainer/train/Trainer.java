@@ -99,6 +99,7 @@ public final class Trainer {
     TrainingConfig c = config;
     Path out = c.outputDir();
     Files.createDirectories(out);
+    removePartialFiles(out);
     TrainingCheckpoint.Loaded resumed = null;
     if (c.resume() != null) {
       resumed = TrainingCheckpoint.load(TrainingCheckpoint.resolve(c.resume()));
@@ -407,6 +408,20 @@ public final class Trainer {
       // (Without fonts the JDK's font manager fails with an InternalError, seen on a bare GPU machine.)
       LOG.log(System.Logger.Level.WARNING, file + ": loss plot not written (" + e + ")");
     }
+  }
+
+  /**
+   * Removes the temporary {@code .*.part} files an interrupted run left in its output folder (and its
+   * reconstructions folder) mid-write, e.g. a partial checkpoint, with one log line saying how many.
+   */
+  static int removePartialFiles(Path out) throws IOException {
+    int removed = org.cropmae.runtime.io.AtomicFiles.removeLeftovers(out)
+        + org.cropmae.runtime.io.AtomicFiles.removeLeftovers(out.resolve(RECONSTRUCTIONS));
+    if (removed > 0) {
+      LOG.log(System.Logger.Level.INFO, out + ": removed " + removed + " partial file" + (removed == 1 ? "" : "s")
+          + " (.*.part) left by an interrupted run");
+    }
+    return removed;
   }
 
   private void warnOnChangedSettings(TrainingCheckpoint.Loaded resumed) {

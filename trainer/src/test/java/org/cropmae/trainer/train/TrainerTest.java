@@ -2,6 +2,7 @@ package org.cropmae.trainer.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -99,8 +100,11 @@ class TrainerTest {
       }
     }));
     assertEquals(8, first.values.size());
+    // A partial checkpoint a crash left mid-write is removed when the run resumes in its folder.
+    Path partial = Files.write(split.resolve(".checkpoint-2.pth.1x2y3z.part"), new byte[100]);
     Losses second = new Losses();
     TrainingResult r2 = new Trainer(tiny(split).exportOnnx(false).resume(split).build()).run(second);
+    assertFalse(Files.exists(partial), "leftover partial file removed on resume");
     assertEquals(2, r2.firstEpoch());
     assertEquals(16, r2.globalStep());
     List<Double> joined = new ArrayList<>(first.values);
