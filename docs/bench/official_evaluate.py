@@ -30,8 +30,11 @@ def main():
     ap.add_argument('--root', required=True, help='DAVIS folder (JPEGImages/480p, Annotations/480p, ImageSets/2017/val.txt)')
     ap.add_argument('--checkpoint', required=True, help='random ViT-S/16 checkpoint to write (and time)')
     ap.add_argument('--workers', type=int, default=4, help="DataLoader workers (start.py's default)")
+    ap.add_argument('--threads', type=int, default=os.cpu_count(),
+                    help="torch threads (default: every processor; Debian's torch otherwise starts with 1)")
     a = ap.parse_args()
     import torch
+    torch.set_num_threads(a.threads)
     prop_dir = os.path.join(a.official, 'downstreams', 'propagation')
     sys.path.insert(0, a.official)
     pkg = types.ModuleType('downstreams.propagation')  # skip its __init__ (start.py needs wandb)

@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.cropmae.runtime.data.DavisDataset;
-import org.cropmae.runtime.data.VideoList;
-import org.cropmae.runtime.data.VideoListEntry;
 import org.cropmae.runtime.eval.DavisEvaluator;
 import org.cropmae.runtime.eval.DavisGlobalScores;
 import org.cropmae.runtime.eval.DavisReport;
@@ -39,18 +37,15 @@ import org.cropmae.runtime.video.MaskPropagator;
  * the same pairs for the official list). Both the original 480p layout and the official
  * pre-resized {@code DAVIS_480_880} layout work: the input size is 480x880 either way.
  */
-final class DavisSuite implements BenchmarkSuite {
+final class DavisSuite extends ListedSuite {
   private final DavisDataset dataset;
   private final String set;
-  private final PropagationConfig config;
-  private final List<BenchmarkVideo> videos;
   private final int parallelism;
 
   private DavisSuite(DavisDataset dataset, String set, PropagationConfig config, List<BenchmarkVideo> videos, int parallelism) {
+    super("davis", config, videos);
     this.dataset = dataset;
     this.set = set;
-    this.config = config;
-    this.videos = videos;
     this.parallelism = parallelism;
   }
 
@@ -67,44 +62,12 @@ final class DavisSuite implements BenchmarkSuite {
         videos.add(new BenchmarkVideo(i++, name, dataset.imagesDir().resolve(name), dataset.annotationsDir().resolve(name)));
       }
     } else {
-      List<VideoListEntry> entries = VideoList.readVos(list, Path.of(""));
-      Path listDir = list.toAbsolutePath().getParent();
-      for (int i = 0; i < entries.size(); i++) {
-        VideoListEntry e = entries.get(i);
-        Path frames = DatasetPaths.resolve(e.frames(), listDir, root);
-        Path labels = DatasetPaths.resolve(e.labels(), listDir, root);
-        videos.add(new BenchmarkVideo(i, frames.getFileName().toString(), frames, labels));
-      }
+      videos.addAll(readList(list, root, false));
     }
     if (videos.isEmpty()) {
       throw new IOException((list != null ? list : dataset.imageSetFile(set)) + ": lists no sequence");
     }
-    return new DavisSuite(dataset, set, config, List.copyOf(videos), parallelism);
-  }
-
-  @Override
-  public String name() {
-    return "davis";
-  }
-
-  @Override
-  public PropagationConfig config() {
-    return config;
-  }
-
-  @Override
-  public List<BenchmarkVideo> videos() {
-    return videos;
-  }
-
-  @Override
-  public int frameCount(BenchmarkVideo video) throws IOException {
-    return VosFrames.count(video);
-  }
-
-  @Override
-  public Path resultPath(BenchmarkVideo video) {
-    return Path.of(video.id());
+    return new DavisSuite(dataset, set, config, videos, parallelism);
   }
 
   @Override
@@ -113,7 +76,7 @@ final class DavisSuite implements BenchmarkSuite {
     IndexMask first = v.readFirstMask(Palette.DAVIS);
     RgbImage frame0 = ImageFiles.readRgb(v.frames().get(0));
     Files.createDirectories(staging);
-    try (MaskPropagator propagator = MaskPropagator.start(engine.features(), config, frame0, first, engine.pool(), engine.backend())) {
+    try (MaskPropagator propagator = MaskPropagator.start(engine.features(), config(), frame0, first, engine.pool(), engine.backend())) {
       PalettePng.write(staging.resolve(maskName(0)), propagator.toMask(propagator.firstLabels()));
       frameDone.run();
       for (int t = 1; t < v.frames().size(); t++) {

@@ -9,8 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.cropmae.runtime.data.FrameFolders;
-import org.cropmae.runtime.data.VideoList;
-import org.cropmae.runtime.data.VideoListEntry;
 import org.cropmae.runtime.eval.JhmdbPck;
 import org.cropmae.runtime.image.RgbImage;
 import org.cropmae.runtime.io.Npy;
@@ -34,17 +32,14 @@ import org.cropmae.runtime.tensor.FloatGrid;
  * reads like this {@code .npy}); PCK@0.1..0.5 as {@code eval_pck.py} computes it
  * ({@link JhmdbPck}), frame sizes from each video's first frame.
  */
-final class JhmdbSuite implements BenchmarkSuite {
+final class JhmdbSuite extends ListedSuite {
   /** Name of the list file looked for in the dataset root when none is given. */
   static final String DEFAULT_LIST = "jhmdb_vallist.txt";
 
-  private final PropagationConfig config;
-  private final List<BenchmarkVideo> videos;
   private final int patchSize;
 
   private JhmdbSuite(PropagationConfig config, List<BenchmarkVideo> videos, int patchSize) {
-    this.config = config;
-    this.videos = videos;
+    super("jhmdb", config, videos);
     this.patchSize = patchSize;
   }
 
@@ -63,33 +58,7 @@ final class JhmdbSuite implements BenchmarkSuite {
             + "(the official repository's downstreams/propagation/jhmdb_vallist.txt)");
       }
     }
-    List<VideoListEntry> entries = VideoList.readJhmdb(list, Path.of(""));
-    Path listDir = list.toAbsolutePath().getParent();
-    List<BenchmarkVideo> videos = new ArrayList<>();
-    for (int i = 0; i < entries.size(); i++) {
-      Path frames = DatasetPaths.resolve(entries.get(i).frames(), listDir, root);
-      Path mat = DatasetPaths.resolve(entries.get(i).labels(), listDir, root);
-      videos.add(new BenchmarkVideo(i, frames.getFileName().toString(), frames, mat));
-    }
-    if (videos.isEmpty()) {
-      throw new IOException(list + ": lists no video");
-    }
-    return new JhmdbSuite(config, List.copyOf(videos), patchSize);
-  }
-
-  @Override
-  public String name() {
-    return "jhmdb";
-  }
-
-  @Override
-  public PropagationConfig config() {
-    return config;
-  }
-
-  @Override
-  public List<BenchmarkVideo> videos() {
-    return videos;
+    return new JhmdbSuite(config, readList(list, root, true), patchSize);
   }
 
   private static List<Path> frames(BenchmarkVideo video) throws IOException {
@@ -117,7 +86,7 @@ final class JhmdbSuite implements BenchmarkSuite {
     double[][][] joints = JhmdbJoints.read(video.labels());
     int numJoints = joints[0].length;
     RgbImage frame0 = ImageFiles.readRgb(frames.get(0));
-    ImageSize in = config.inputSize().inputSize(frame0.height(), frame0.width());
+    ImageSize in = config().inputSize().inputSize(frame0.height(), frame0.width());
     int patch = engine.features().patchSize();
     if (patch != patchSize) {
       throw new IllegalStateException("encoder patch " + patch + " but the suite was opened for " + patchSize);
@@ -137,7 +106,7 @@ final class JhmdbSuite implements BenchmarkSuite {
     float[] coords = new float[2 * numJoints * frameCount];
     store(coords, PoseLabels.decode(labels0, PoseLabels.REFERENCE_TOP_K), 0, numJoints, frameCount);
     frameDone.run();
-    try (LabelPropagator propagator = LabelPropagator.builder(config).pool(engine.pool()).backend(engine.backend())
+    try (LabelPropagator propagator = LabelPropagator.builder(config()).pool(engine.pool()).backend(engine.backend())
         .start(features(engine, normalization, frame0, in, frames.get(0)), labels0)) {
       for (int t = 1; t < frameCount; t++) {
         Path file = frames.get(t);
@@ -199,7 +168,7 @@ final class JhmdbSuite implements BenchmarkSuite {
         }
       }
       RgbImage first = ImageFiles.readRgb(frames(video).get(0));
-      ImageSize in = config.inputSize().inputSize(first.height(), first.width());
+      ImageSize in = config().inputSize().inputSize(first.height(), first.width());
       gridW = ceilDiv(in.width(), patchSize);
       gridH = ceilDiv(in.height(), patchSize);
       JhmdbPck.Video v = new JhmdbPck.Video(gt, predictions, first.height(), first.width());

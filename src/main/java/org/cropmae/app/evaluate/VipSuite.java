@@ -10,8 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.cropmae.runtime.data.VideoList;
-import org.cropmae.runtime.data.VideoListEntry;
 import org.cropmae.runtime.eval.IndexMaskReader;
 import org.cropmae.runtime.eval.VipEvaluator;
 import org.cropmae.runtime.eval.VipMiou;
@@ -40,14 +38,11 @@ import org.cropmae.runtime.video.MaskPropagator;
  * <p>Videos come from a {@code vip_vallist.txt}-style list or, without one, from every
  * {@code Images/<video>} folder that has an {@code Annotations/Category_ids/<video>} folder.
  */
-final class VipSuite implements BenchmarkSuite {
-  private final PropagationConfig config;
-  private final List<BenchmarkVideo> videos;
+final class VipSuite extends ListedSuite {
   private final int parallelism;
 
   private VipSuite(PropagationConfig config, List<BenchmarkVideo> videos, int parallelism) {
-    this.config = config;
-    this.videos = videos;
+    super("vip", config, videos);
     this.parallelism = parallelism;
   }
 
@@ -57,13 +52,7 @@ final class VipSuite implements BenchmarkSuite {
     }
     List<BenchmarkVideo> videos = new ArrayList<>();
     if (list != null) {
-      List<VideoListEntry> entries = VideoList.readVos(list, Path.of(""));
-      Path listDir = list.toAbsolutePath().getParent();
-      for (int i = 0; i < entries.size(); i++) {
-        Path frames = DatasetPaths.resolve(entries.get(i).frames(), listDir, root);
-        Path labels = DatasetPaths.resolve(entries.get(i).labels(), listDir, root);
-        videos.add(new BenchmarkVideo(i, frames.getFileName().toString(), frames, labels));
-      }
+      videos.addAll(readList(list, root, false));
     } else {
       Path images = root.resolve("Images");
       Path labels = root.resolve("Annotations").resolve("Category_ids");
@@ -83,32 +72,7 @@ final class VipSuite implements BenchmarkSuite {
     if (videos.isEmpty()) {
       throw new IOException((list != null ? list : root) + ": no VIP video found");
     }
-    return new VipSuite(config, List.copyOf(videos), parallelism);
-  }
-
-  @Override
-  public String name() {
-    return "vip";
-  }
-
-  @Override
-  public PropagationConfig config() {
-    return config;
-  }
-
-  @Override
-  public List<BenchmarkVideo> videos() {
-    return videos;
-  }
-
-  @Override
-  public int frameCount(BenchmarkVideo video) throws IOException {
-    return VosFrames.count(video);
-  }
-
-  @Override
-  public Path resultPath(BenchmarkVideo video) {
-    return Path.of(video.id());
+    return new VipSuite(config, videos, parallelism);
   }
 
   @Override
@@ -121,7 +85,7 @@ final class VipSuite implements BenchmarkSuite {
     }
     RgbImage frame0 = ImageFiles.readRgb(v.frames().get(0));
     Files.createDirectories(staging);
-    try (MaskPropagator propagator = MaskPropagator.start(engine.features(), config, frame0, first, engine.pool(), engine.backend())) {
+    try (MaskPropagator propagator = MaskPropagator.start(engine.features(), config(), frame0, first, engine.pool(), engine.backend())) {
       LabelSet labels = propagator.labels();
       ImageSize in = propagator.inputSize();
       write(staging, v.frames().get(0), labels.upsampleArgmax(propagator.firstLabels(), in.height(), in.width()));
