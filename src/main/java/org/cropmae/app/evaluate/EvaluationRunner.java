@@ -73,6 +73,7 @@ public final class EvaluationRunner {
   private final Path out;
   private final boolean force;
   private final Map<String, Object> settings;
+  private final String modelDescription;
 
   /**
    * @param modelSha256 SHA-256 of the model's weights (a resumed run must use the same)
@@ -105,10 +106,8 @@ public final class EvaluationRunner {
     }
     s.put("videos_sha256", org.cropmae.runtime.io.Sha256.hex(md));
     this.settings = s;
-    this.modelDescription = modelDescription;
+    this.modelDescription = Objects.requireNonNull(modelDescription, "modelDescription");
   }
-
-  private final String modelDescription;
 
   /**
    * Runs the suite.
