@@ -243,6 +243,26 @@ class EvaluateCommandTest {
     assertFalse(Files.exists(out.resolve("synth-triple")), "no half-written results");
   }
 
+  /** The caches the official vos.py leaves beside the annotations do not disturb a run (same masks). */
+  @Test
+  void officialCachesBesideTheAnnotationsAreSkipped() throws IOException {
+    Path root = tmp.resolve("DAVIS");
+    copyTree(fixture("davis"), root);
+    Path ann = root.resolve("Annotations/480p/synth-exit");
+    Files.write(ann.resolve("00000_onehot.npy"), new byte[] {1, 2, 3});
+    Files.write(ann.resolve("00000_size30x55.npy"), new byte[] {1, 2, 3});
+    Path list = tmp.resolve("davis_vallist_480_880.txt");
+    Files.writeString(list, "JPEGImages/480p/synth-exit Annotations/480p/synth-exit\n");
+    Path out = tmp.resolve("cached");
+    Cli.Result r = Cli.run("evaluate", "davis", "--model", checkpoint(), "--root", root.toString(), "--list", list.toString(),
+        "--out", out.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    for (String frame : List.of("00001.png", "00012.png", "00023.png")) {
+      assertTrue(java.util.Arrays.equals(PalettePng.read(fixture("davis_expected/synth-exit/" + frame)).indices(),
+          PalettePng.read(out.resolve("synth-exit/" + frame)).indices()), frame);
+    }
+  }
+
   @Test
   void unknownBenchmarkIsAUsageError() {
     Cli.Result r = Cli.run("evaluate", "kitti", "--model", checkpoint(), "--root", tmp.toString(), "--out", tmp.toString());
