@@ -79,9 +79,8 @@ tasks.named("preBuild") {
 dependencies {
   implementation(libs.cropmae.runtime) {
     // Not on the app's code path: Jackson (model registry, evaluation reports; 2.14+ would need
-    // Android 8.0) and Commons Imaging (desktop image files).
+    // Android 8.0).
     exclude(group = "com.fasterxml.jackson.core")
-    exclude(group = "org.apache.commons", module = "commons-imaging")
   }
   implementation(libs.onnxruntime.android)
   coreLibraryDesugaring(libs.desugar.jdk.libs.nio)

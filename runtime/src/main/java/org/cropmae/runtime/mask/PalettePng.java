@@ -18,7 +18,7 @@ import org.cropmae.runtime.io.AtomicFiles;
 /**
  * Reads and writes label masks as PNG files, keeping palette indices and palette exactly.
  *
- * <p><b>Why our own codec.</b> Apache Commons Imaging (1.0.0-alpha6, already a dependency) was
+ * <p><b>Why our own codec.</b> Apache Commons Imaging (1.0.0-alpha6) was
  * checked first: its {@code PngImageParser} only decodes into a {@code java.awt.image.BufferedImage}
  * with the palette already applied (ARGB pixels, indices lost), and {@code PngWriter} only encodes a
  * {@code BufferedImage}. Android has no AWT, and the evaluation needs the raw indices and the
