@@ -107,8 +107,11 @@ public final class DemoCommand extends CliCommand {
     DavisGlobalScores g = report.global();
     double seconds = (System.nanoTime() - start) / 1e9;
     stdout().printf(Locale.ROOT, "model %s (%s)%n", name, modelFile);
-    stdout().printf(Locale.ROOT, "J&F-Mean %.3f  J-Mean %.3f  F-Mean %.3f  (DAVIS-2017 protocol, %d frames, first and last not scored)%n",
-        g.jAndFMean(), g.jMean(), g.fMean(), FRAMES);
+    stdout().printf(Locale.ROOT, "J&F-Mean %.3f  J-Mean %.3f  F-Mean %.3f  (DAVIS-2017 scoring, %d frames, first and last not scored)%n"
+        + "  propagated at the clip's own %dx%d with the DAVIS preset: context %d, top-k %d, temperature %s, radius %s;"
+        + " 'cropmae propagate' defaults to the paper's 480x880, which gives other numbers%n",
+        g.jAndFMean(), g.jMean(), g.fMean(), FRAMES, first.height(), first.width(), config.contextLength(), config.topK(),
+        config.temperature(), config.radius());
     stdout().printf(Locale.ROOT, "real clip %s: %d frames propagated from the hand-drawn mask of frame 0 (no ground truth, no score)%n",
         REAL_CLIP, real.frames());
     stdout().printf(Locale.ROOT, "wrote %s, %s, %s, %s in %.1f s%n", seqMasks, overlays, gif, real.overlay(), seconds);
