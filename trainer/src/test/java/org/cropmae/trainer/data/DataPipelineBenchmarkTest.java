@@ -21,6 +21,14 @@ class DataPipelineBenchmarkTest {
     assertArrayEquals(new int[] {1, 2}, r.workers());
     assertEquals(2, r.imagesPerSecond().length);
     assertTrue(r.imagesPerSecond()[0] > 0 && r.decodeMs() > 0 && r.meanJpegBytes() > 0);
+    // Known bounds: a 60x45 JPEG at quality 0.9 is a few hundred bytes to a few kB (never more than
+    // its raw 8100 bytes plus headers), and the per-core rate is the rate divided by the workers used.
+    assertTrue(r.meanJpegBytes() > 200 && r.meanJpegBytes() < 60 * 45 * 3 + 2000, "meanJpegBytes " + r.meanJpegBytes());
+    int cores = Runtime.getRuntime().availableProcessors();
+    for (int w = 0; w < 2; w++) {
+      double expected = r.imagesPerSecond()[w] / Math.max(1, Math.min(r.workers()[w], cores));
+      assertEquals(expected, r.imagesPerSecondPerCore()[w], 1e-9 * expected, "images per core, " + r.workers()[w] + " workers");
+    }
     String json = r.toJson();
     assertTrue(json.startsWith("{\"images\":4,\"width\":60,\"height\":45,\"quality\":0.90,\"inputSize\":32,"
         + "\"strategy\":\"GlobalToLocal\",\"meanJpegBytes\":"), json);

@@ -13,6 +13,10 @@ class TrainingBenchmarkTest {
         new TrainingBenchmark.Config("test", TrainerTest.TINY, 2, 1, 2, "cpu"));
     assertEquals(2, r.stepMs().length);
     assertTrue(r.meanStepMs() > 0 && r.imagesPerSecond() > 0, r.toJson());
+    // The derived figures against their obvious computation from the measured steps.
+    double mean = (r.stepMs()[0] + r.stepMs()[1]) / 2;
+    assertEquals(mean, r.meanStepMs(), 1e-9 * mean, r.toJson());
+    assertEquals(2 * 1000.0 / mean, r.imagesPerSecond(), 1e-9 * r.imagesPerSecond(), r.toJson());
     assertTrue(r.toJson().matches("\\{\"benchmark\":\"train_step\",\"arch\":\"test\",\"batch_size\":2,\"device\":\"cpu\\(\\)\","
         + "\"cpus\":\\d+,\"step_ms\":\\[[0-9.]+,[0-9.]+],\"mean_step_ms\":[0-9.]+,\"images_per_s\":[0-9.]+}"), r.toJson());
   }
