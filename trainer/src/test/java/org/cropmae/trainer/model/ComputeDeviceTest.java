@@ -25,9 +25,11 @@ class ComputeDeviceTest {
   }
 
   @Test
-  void engineWithoutCudaResolvesAutoToCpu() {
-    // The test classpath carries the CPU-only PyTorch native library.
-    assertEquals(Device.cpu(), ComputeDevice.resolve("auto"));
+  void autoFollowsTheEnginesGpuCount() {
+    // CPU-only libtorch (CI's) gives the CPU; a CUDA libtorch with a GPU gives gpu(0): the same
+    // rule as resolve("auto", n), applied to what the engine reports.
+    int gpus = ai.djl.engine.Engine.getEngine(CropMaeModel.ENGINE).getGpuCount();
+    assertEquals(gpus > 0 ? Device.gpu(0) : Device.cpu(), ComputeDevice.resolve("auto"));
   }
 
   @Test
