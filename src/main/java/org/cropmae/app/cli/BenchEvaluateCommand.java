@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.cropmae.app.evaluate.BenchmarkSuite;
-import org.cropmae.app.evaluate.EvaluationModel;
 import org.cropmae.app.evaluate.EvaluationRunner;
 import org.cropmae.app.evaluate.Suites;
 import org.cropmae.runtime.onnx.OnnxAffinityBackend;
@@ -58,7 +57,7 @@ final class BenchEvaluateCommand extends CliCommand {
       }
       PropagationConfig config = PropagationConfig.davis();
       int threads = Runtime.getRuntime().availableProcessors();
-      try (EvaluationModel.Opened opened = EvaluationModel.open(spec, encoderOptions.toOptions());
+      try (ModelArgument.Opened opened = ModelArgument.open(spec, encoderOptions.toOptions());
           ComputePool pool = ComputePool.create(threads);
           OnnxAffinityBackend backend = OnnxAffinityBackend.create()) {
         FrameFeatures features = FrameFeatures.of(opened.encoder());

@@ -25,8 +25,10 @@ import picocli.CommandLine.Option;
         "row-major), as the reference model returns them. Input: a normalised batch [N,3,H,W] (.npy, mean/std applied),",
         "or a folder of image files, each resized (bilinear, OpenCV semantics) and normalised with the model's mean/std."})
 public final class EmbedCommand extends CliCommand {
-  @Option(names = "--model", required = true, paramLabel = "E.onnx", description = "Encoder exported by 'cropmae import' or 'cropmae export'.")
-  Path model;
+  @Option(names = "--model", required = true, paramLabel = "E.onnx|NAME|C.pth|URL",
+      description = "Encoder: an ONNX file ('cropmae import' or 'cropmae export'), a registry name, an https://...#sha256=<hex> "
+          + "address, or a PyTorch checkpoint (converted in memory, nothing in it executed).")
+  String model;
 
   static final class Input {
     @Option(names = "--input", paramLabel = "X.npy", description = "Normalised images [N,3,H,W], H and W multiples of the patch size.")
@@ -50,7 +52,8 @@ public final class EmbedCommand extends CliCommand {
 
   @Override
   public Integer call() throws Exception {
-    try (OnnxEncoder encoder = OnnxEncoder.open(model, encoderOptions.toOptions())) {
+    try (ModelArgument.Opened opened = ModelArgument.open(model, encoderOptions.toOptions())) {
+      OnnxEncoder encoder = opened.encoder();
       NpyArray tokens = input.npy != null ? fromNpy(encoder) : fromImages(encoder);
       Npy.write(out, tokens);
       stdout().println("wrote " + out + " " + Arrays.toString(tokens.shape()));

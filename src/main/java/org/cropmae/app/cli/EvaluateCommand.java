@@ -8,7 +8,6 @@ import java.util.Map;
 import org.cropmae.app.evaluate.BenchmarkScores;
 import org.cropmae.app.evaluate.BenchmarkSuite;
 import org.cropmae.app.evaluate.BenchmarkVideo;
-import org.cropmae.app.evaluate.EvaluationModel;
 import org.cropmae.app.evaluate.EvaluationRunner;
 import org.cropmae.app.evaluate.Suites;
 import org.cropmae.runtime.onnx.OnnxAffinityBackend;
@@ -99,7 +98,7 @@ public final class EvaluateCommand extends CliCommand {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--propagation-threads must be at least 1");
     }
     PrintWriter err = stderr();
-    try (EvaluationModel.Opened opened = EvaluationModel.open(model, encoderOptions.toOptions());
+    try (ModelArgument.Opened opened = ModelArgument.open(model, encoderOptions.toOptions());
         ComputePool pool = ComputePool.create(threads)) {
       FrameFeatures features = FrameFeatures.of(opened.encoder());
       BenchmarkSuite suite = Suites.open(name, root, list, set, config, features.patchSize(), threads);

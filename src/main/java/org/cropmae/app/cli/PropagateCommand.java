@@ -54,8 +54,10 @@ public final class PropagateCommand extends CliCommand {
   }
 
   static final class FeatureSource {
-    @Option(names = "--model", required = true, paramLabel = "E.onnx", description = "ONNX encoder ('cropmae import' or 'cropmae export').")
-    Path model;
+    @Option(names = "--model", required = true, paramLabel = "E.onnx|NAME|C.pth|URL",
+        description = "Encoder: an ONNX file ('cropmae import' or 'cropmae export'), a registry name (e.g. cropmae-tiny-g2l), "
+            + "an https://...#sha256=<hex> address, or a PyTorch checkpoint (converted in memory, nothing in it executed).")
+    String model;
 
     @Option(names = "--raw-patches", required = true, paramLabel = "P",
         description = "Baseline without a model: the normalised pixels of each PxP patch as its feature vector.")
@@ -177,11 +179,11 @@ public final class PropagateCommand extends CliCommand {
       long total = selection.estimatedFrames(frames);
       double overlayFps = fps;
       int written;
-      try (OnnxEncoder encoder = source.model == null ? null : OnnxEncoder.open(source.model, encoderOptions.toOptions());
+      try (ModelArgument.Opened opened = source.model == null ? null : ModelArgument.open(source.model, encoderOptions.toOptions());
           ComputePool pool = ComputePool.create(propagation.threads());
           Progress progress = new Progress(stderr(), "propagate", Math.max(total, 0));
           OverlayOut video = new OverlayOut(overlay, overlayFps)) {
-        FrameFeatures features = encoder != null ? FrameFeatures.of(encoder) : new RawPatchFeatures(source.rawPatches);
+        FrameFeatures features = opened != null ? FrameFeatures.of(opened.encoder()) : new RawPatchFeatures(source.rawPatches);
         written = VideoPropagation.run(frames, selection, firstMask, mode.video.mask.toString(),
             (first, mask) -> MaskPropagator.start(features, config, first, mask, pool, backend),
             (frame, mask) -> {

@@ -1,4 +1,4 @@
-package org.cropmae.app.evaluate;
+package org.cropmae.app.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,14 +17,14 @@ import org.cropmae.trainer.export.OnnxEncoderExporter;
 import org.cropmae.trainer.export.OnnxWriter;
 
 /**
- * Opens the encoder a {@code --model} argument names: an ONNX file, a registry name, an
+ * Opens the encoder a {@code --model} argument names, the same way in every command: an ONNX file, a registry name, an
  * {@code https://...#sha256=} address, or a PyTorch checkpoint (official or ours), which is read
  * with the safe checkpoint reader (nothing in it is executed) and converted to ONNX in memory.
  */
-public final class EvaluationModel {
+public final class ModelArgument {
   private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
 
-  private EvaluationModel() {}
+  private ModelArgument() {}
 
   /** An open encoder and what identifies its weights. */
   public record Opened(OnnxEncoder encoder, String description, String sha256) implements AutoCloseable {
