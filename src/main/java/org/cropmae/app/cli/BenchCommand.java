@@ -38,7 +38,13 @@ public final class BenchCommand {
       int[] hw = parseGrid(grid, "--grid");
       PropagationBenchmark.Settings s = new PropagationBenchmark.Settings(hw[0], hw[1], dim, frames, d.classes(),
           threads == null ? d.threads() : threads, d.seed(), d.matmulSize());
-      stdout().println(PropagationBenchmark.run(s).toJson());
+      long t0 = System.nanoTime();
+      PropagationBenchmark.Result r = PropagationBenchmark.run(s, org.cropmae.runtime.propagation.PropagationConfig.davis(),
+          stage -> {
+            stderr().printf(java.util.Locale.ROOT, "bench propagation: %s (%.0f s)%n", stage, (System.nanoTime() - t0) / 1e9);
+            stderr().flush();
+          });
+      stdout().println(r.toJson());
       return 0;
     }
   }

@@ -183,6 +183,15 @@ public final class PropagationBenchmark {
    * {@code settings.threads()} threads.
    */
   public static Result run(Settings settings, PropagationConfig config) {
+    return run(settings, config, stage -> {});
+  }
+
+  /**
+   * As {@link #run(Settings, PropagationConfig)}, telling {@code progress} each stage as it starts
+   * (for example "onnx: 50 frames"), so that a caller can show that the minutes-long run is moving.
+   */
+  public static Result run(Settings settings, PropagationConfig config, java.util.function.Consumer<String> progress) {
+    Objects.requireNonNull(progress, "progress");
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(config, "config");
     Map<Backend, Double> peaks = new EnumMap<>(Backend.class);
@@ -191,11 +200,17 @@ public final class PropagationBenchmark {
       for (Backend b : settings.backends()) {
         try (Opened backend = open(b)) {
           AffinityBackend affinity = backend.backend();
+          String name = b.name().toLowerCase(java.util.Locale.ROOT);
+          progress.accept(name + ": warm-up");
           propagate(settings, config, pool, affinity, Math.min(settings.frames(), 4)); // JIT warm-up
+          progress.accept(name + ": square matrix product");
           double before = matmul(settings, pool, affinity);
+          progress.accept(name + ": " + settings.frames() / 2 + " frames");
           Run shorter = propagate(settings, config, pool, affinity, settings.frames() / 2);
+          progress.accept(name + ": " + settings.frames() + " frames");
           Run longer = propagate(settings, config, pool, affinity, settings.frames());
           // Best of both sides of the runs: other processes sharing the cores only ever lower a rate.
+          progress.accept(name + ": square matrix product again");
           double peak = Math.max(before, matmul(settings, pool, affinity));
           peaks.put(b, peak);
           results.add(new BackendResult(b, shorter, longer, peak, longer.affinityGflops() / peak));
