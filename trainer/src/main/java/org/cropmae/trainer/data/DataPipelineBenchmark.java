@@ -80,22 +80,10 @@ public final class DataPipelineBenchmark {
 
     /** One JSON object, keys as the component names. */
     public String toJson() {
-      return String.format(Locale.ROOT,
-          "{\"images\":%d,\"width\":%d,\"height\":%d,\"quality\":%.2f,\"inputSize\":%d,\"strategy\":\"%s\","
-              + "\"meanJpegBytes\":%.0f,\"decodeMs\":%.3f,\"viewsMs\":%.3f,\"normalizeMs\":%.3f,\"workers\":%s,"
-              + "\"imagesPerSecond\":%s,\"imagesPerSecondPerCore\":%s,\"imagesPerCpuSecond\":%s,\"cores\":%d}",
-          images, width, height, quality, inputSize, strategy, meanJpegBytes, decodeMs, viewsMs, normalizeMs,
-          Arrays.toString(workers).replace(" ", ""), json(imagesPerSecond), json(imagesPerSecondPerCore),
-          json(imagesPerCpuSecond), cores);
+      return org.cropmae.runtime.io.JsonText.of(this);
     }
 
-    private static String json(double[] values) {
-      StringBuilder sb = new StringBuilder("[");
-      for (int i = 0; i < values.length; i++) {
-        sb.append(i > 0 ? "," : "").append(String.format(Locale.ROOT, "%.1f", values[i]));
-      }
-      return sb.append(']').toString();
-    }
+
   }
 
   /** Runs the benchmark, writing its JPEGs under {@code workDir}. */

@@ -83,14 +83,7 @@ public final class EncoderBenchmark {
 
     /** One JSON object, keys as the component names. */
     public String toJson() {
-      return String.format(Locale.ROOT,
-          "{\"architecture\":\"%s\",\"height\":%d,\"width\":%d,\"batch\":%d,\"executionProvider\":\"%s\","
-              + "\"intraOpThreads\":%d,\"interOpThreads\":%d,\"optimizationLevel\":\"%s\",\"iterations\":%d,"
-              + "\"msPerFrameMedian\":%.3f,\"msPerFrameMin\":%.3f,\"gflopPerFrame\":%.4f,\"gflopPerSecond\":%.3f,"
-              + "\"sessionOpenMs\":%.1f,\"peakRssBytes\":%d,\"rssBeforeBytes\":%d,\"peakResetSupported\":%b}",
-          jsonText(architecture), height, width, batch, jsonText(executionProvider), intraOpThreads, interOpThreads,
-          jsonText(optimizationLevel), iterations, msPerFrameMedian, msPerFrameMin, gflopPerFrame, gflopPerSecond,
-          sessionOpenMs, peakRssBytes, rssBeforeBytes, peakResetSupported);
+      return org.cropmae.runtime.io.JsonText.of(this);
     }
   }
 
@@ -103,19 +96,7 @@ public final class EncoderBenchmark {
     return sb.append("]").toString();
   }
 
-  private static String jsonText(String s) {
-    StringBuilder sb = new StringBuilder();
-    for (char c : s.toCharArray()) {
-      if (c == '"' || c == '\\') {
-        sb.append('\\').append(c);
-      } else if (c < 0x20) {
-        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-      } else {
-        sb.append(c);
-      }
-    }
-    return sb.toString();
-  }
+
 
   /**
    * Floating-point operations of one forward pass, counting a multiply-add as 2: the patch

@@ -52,14 +52,7 @@ public final class TrainingBenchmark {
       double imagesPerSecond, int cpus) {
     /** One JSON object. */
     public String toJson() {
-      StringBuilder ms = new StringBuilder();
-      for (double v : stepMs) {
-        ms.append(ms.length() == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.2f", v));
-      }
-      return String.format(Locale.ROOT,
-          "{\"benchmark\":\"train_step\",\"arch\":\"%s\",\"batch_size\":%d,\"device\":\"%s\",\"cpus\":%d,"
-              + "\"step_ms\":[%s],\"mean_step_ms\":%.2f,\"images_per_s\":%.3f}",
-          arch, batchSize, device, cpus, ms, meanStepMs, imagesPerSecond);
+      return org.cropmae.runtime.io.JsonText.of(this);
     }
   }
 
