@@ -9,13 +9,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code cropmae bench}: performance measurements printed as JSON on stdout. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", header = "Measures performance and prints JSON.",
+    mixinStandardHelpOptions = true,
     description = "Measures performance and prints JSON (stdout). Results for this project's reference machine are in docs/BENCHMARKS.md.",
     subcommands = {BenchCommand.Propagation.class, BenchCommand.Encoder.class, BenchCommand.Train.class, BenchServeCommand.class,
         BenchEvaluateCommand.class})
 public final class BenchCommand {
 
-  @Command(name = "propagation", mixinStandardHelpOptions = true,
+  @Command(name = "propagation", header = "Times the label-propagation step alone on synthetic features.",
+    mixinStandardHelpOptions = true,
       description = {"The label-propagation step alone on synthetic features (DAVIS size by default: 30x55 grid, D=384,",
           "50 frames, context 20, top-k 7, temperature 0.7, radius 20): frames/s, affinity GFLOP/s against the same",
           "kernel's rate on a square matrix product, and heap at two video lengths (memory must stay flat)."})
@@ -49,7 +51,8 @@ public final class BenchCommand {
     }
   }
 
-  @Command(name = "encoder", mixinStandardHelpOptions = true,
+  @Command(name = "encoder", header = "Times the ONNX encoder under ONNX Runtime.",
+    mixinStandardHelpOptions = true,
       description = {"The ONNX encoder under ONNX Runtime (random weights; ViT-S/16 at 480x880 by default): ms per frame,",
           "GFLOP/s and peak resident memory for 1 and 2 threads x optimisation levels EXTENDED and ALL, on the CPU."})
   static final class Encoder extends CliCommand {
@@ -74,7 +77,8 @@ public final class BenchCommand {
     }
   }
 
-  @Command(name = "train", mixinStandardHelpOptions = true,
+  @Command(name = "train", header = "Times one CropMAE training step.",
+    mixinStandardHelpOptions = true,
       description = {"One CropMAE training step (forward, backward, AdamW) on random views: milliseconds per step and images/s",
           "(default: ViT-S/16, batch 8, 2 warm-up and 5 timed steps, on the CPU)."})
   static final class Train extends CliCommand {

@@ -23,7 +23,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code cropmae bench evaluate}: seconds per frame of {@code cropmae evaluate davis}, end to end. */
-@Command(name = "evaluate", mixinStandardHelpOptions = true,
+@Command(name = "evaluate", header = "Times 'cropmae evaluate davis' end to end, in seconds per frame.",
+    mixinStandardHelpOptions = true,
     description = {"The whole DAVIS evaluation of 'cropmae evaluate davis' (decode, encoder at 480x880, propagation, writing the",
         "masks, scoring) on a DAVIS folder, by default with a random ViT-S/16: seconds per frame as JSON. docs/bench/",
         "official_evaluate.py times the official pipeline on the same folder and checkpoint (docs/EVALUATION.md)."})

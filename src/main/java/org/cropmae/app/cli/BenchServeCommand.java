@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code cropmae bench serve}: load benchmark of the HTTP server on loopback, JSON on stdout. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
+@Command(name = "serve", header = "Load-tests the server in-process on 127.0.0.1.",
+    mixinStandardHelpOptions = true,
     description = {"Starts the server in-process on 127.0.0.1 and sends POST /v1/propagate requests of a generated clip",
         "(10 JPEG frames of 480x880 and a one-object mask by default) from 1, 4 and 16 client threads: requests/s,",
         "frames/s and p50/p99 latency per level. Each level is bounded in requests and time."})

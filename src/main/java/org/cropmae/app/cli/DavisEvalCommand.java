@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code cropmae davis-eval}: DAVIS-2017 semi-supervised scores, as the official tool computes them. */
-@Command(name = "davis-eval", mixinStandardHelpOptions = true,
+@Command(name = "davis-eval", header = "Scores DAVIS-2017 result masks as the official davis2017-evaluation tool does.",
+    mixinStandardHelpOptions = true,
     description = {
         "Scores predicted masks on DAVIS-2017 (semi-supervised) exactly as the official davis2017-evaluation tool:",
         "J (region IoU) and F (boundary F-measure) mean, recall and decay, J&F-Mean, per sequence and object.",

@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
     subcommands = {DebugCommand.Loss.class})
 public final class DebugCommand {
 
-  @Command(name = "loss", mixinStandardHelpOptions = true,
+  @Command(name = "loss", header = "Prints the CropMAE loss of a checkpoint on given views, as JSON.",
+    mixinStandardHelpOptions = true,
       description = {"Prints, as JSON, the CropMAE loss of a checkpoint on given views in evaluation mode (no dropout),",
           "with the given masking noise: the training-parity check from the command line."})
   static final class Loss extends CliCommand {

@@ -36,7 +36,8 @@ import picocli.CommandLine.Option;
  * {@code cropmae demo}: the bundled clip, its first-frame mask and the bundled encoder, end to end:
  * masks, overlays, an animated GIF and J&F against the clip's true masks.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", header = "Runs the bundled demo: masks propagated through a synthetic clip (scored) and a real one.",
+    mixinStandardHelpOptions = true,
     description = {
         "Propagates the bundled first-frame mask through the bundled 12-frame clip with the bundled encoder,",
         "writes the masks, an overlay per frame and an animated overlay (GIF), and prints J&F (DAVIS-2017",

@@ -19,7 +19,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code cropmae embed}: encoder tokens of images, in the reference model's layout. */
-@Command(name = "embed", mixinStandardHelpOptions = true,
+@Command(name = "embed", header = "Writes the encoder tokens of images or of a normalised batch as .npy.",
+    mixinStandardHelpOptions = true,
     description = {
         "Runs an ONNX CropMAE encoder and writes its tokens [N,1+h*w,D] (.npy, float32, cls token first, then patches",
         "row-major), as the reference model returns them. Input: a normalised batch [N,3,H,W] (.npy, mean/std applied),",

@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code cropmae evaluate davis|jhmdb|vip}: one of the paper's benchmarks, end to end. */
-@Command(name = "evaluate", mixinStandardHelpOptions = true,
+@Command(name = "evaluate", header = "Evaluates an encoder on DAVIS, JHMDB or VIP end to end, as the official pipeline does.",
+    mixinStandardHelpOptions = true,
     description = {
         "Evaluates an encoder on one of the paper's label-propagation benchmarks, as the official pipeline does:",
         "propagates every validation video with the benchmark's preset, writes the results in the official layout,",

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code cropmae export}: the encoder of a training checkpoint as ONNX. */
-@Command(name = "export", mixinStandardHelpOptions = true,
+@Command(name = "export", header = "Writes the encoder of a training checkpoint (or its random initialisation) as ONNX.",
+    mixinStandardHelpOptions = true,
     description = {
         "Writes the encoder of a training checkpoint, one of 'cropmae train' or of the official trainer, as an ONNX",
         "model for 'cropmae embed' and 'cropmae propagate' (the paper's evaluation model: any input size, position",

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code cropmae import}: a PyTorch CropMAE checkpoint to an ONNX encoder. */
-@Command(name = "import", mixinStandardHelpOptions = true,
+@Command(name = "import", header = "Converts a PyTorch CropMAE checkpoint into an ONNX encoder, executing nothing in it.",
+    mixinStandardHelpOptions = true,
     description = {
         "Converts a PyTorch checkpoint of the official CropMAE trainer (or any state dict with the same encoder keys)",
         "into an ONNX encoder for 'cropmae embed' and 'cropmae propagate'. The checkpoint is parsed with an allowlist:",

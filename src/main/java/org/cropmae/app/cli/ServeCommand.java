@@ -16,7 +16,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code cropmae serve}: the HTTP server (API in docs/SERVER.md, OpenAPI at /openapi.json). */
-@Command(name = "serve", mixinStandardHelpOptions = true,
+@Command(name = "serve", header = "Serves mask propagation and encoder features over HTTP, with a web page to try it.",
+    mixinStandardHelpOptions = true,
     description = {
         "Serves a web page to try it (GET /), mask propagation (POST /v1/propagate, POST /v1/jobs) and features (POST /v1/embed) over HTTP, with GET /health,",
         "GET /metrics (Prometheus) and GET /openapi.json. One shared encoder, a bounded pool of workers and a bounded",

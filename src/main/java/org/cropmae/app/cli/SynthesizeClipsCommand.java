@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code cropmae synthesize-clips}: evaluation clips with exact masks from a folder of photos. */
-@Command(name = "synthesize-clips", mixinStandardHelpOptions = true,
+@Command(name = "synthesize-clips", header = "Makes synthetic evaluation clips with exact object masks from photos.",
+    mixinStandardHelpOptions = true,
     description = {
         "Makes short synthetic video clips with exact object masks, in the DAVIS-2017 layout, from a folder of photos:",
         "the camera pans and zooms over one photo while two objects cut from other photos move, turn, scale and occlude",

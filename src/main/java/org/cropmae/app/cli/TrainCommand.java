@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code cropmae train}: CropMAE pre-training on a folder of images. */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "train", header = "Pre-trains CropMAE on a folder of images.",
+    mixinStandardHelpOptions = true, sortOptions = false,
     description = {
         "Pre-trains a CropMAE model (siamese masked autoencoder on two crops of each image) on a folder of images,",
         "as the official train_cropmae_in.py. Defaults are the paper's ImageNet recipe (scripts/train_cropmae_in.sh):",

@@ -41,7 +41,8 @@ public final class VisualizeCommand extends CliCommand {
   }
 
   /** {@code cropmae visualize reconstruction}: one Global-to-Local pair through a checkpoint. */
-  @Command(name = "reconstruction", mixinStandardHelpOptions = true,
+  @Command(name = "reconstruction", header = "Draws what a checkpoint reconstructs from a Global-to-Local view pair.",
+    mixinStandardHelpOptions = true,
       description = {
           "Draws a Global-to-Local view pair of an image (the paper's ImageNet crops, seeded) and the model's",
           "reconstruction of the masked local view, in evaluation mode (no dropout), as the PNG training writes to",
@@ -142,7 +143,8 @@ public final class VisualizeCommand extends CliCommand {
    * ({@link OnnxEncoder#lastAttention}) or from a checkpoint through the DJL model
    * ({@link CropMaeModel#lastBlockAttention}); both are drawn by the same code.
    */
-  @Command(name = "attention", mixinStandardHelpOptions = true,
+  @Command(name = "attention", header = "Draws the cls token's last-block attention over an image, one panel per head.",
+    mixinStandardHelpOptions = true,
       description = {
           "Draws the cls token's attention in the last encoder block, one panel per head, over the image as the",
           "evaluation encoder sees it (resized bilinearly, position embedding resized): input | head 0 | head 1 ...",

@@ -26,7 +26,7 @@ class HelpTest {
         args.add("--help");
         Cli.Result r = Cli.run(args.toArray(String[]::new));
         assertEquals(0, r.exitCode(), "cropmae " + String.join(" ", args) + ": " + r.err());
-        assertTrue(r.out().startsWith("Usage: cropmae"), "cropmae " + String.join(" ", args) + " printed " + r.out());
+        assertTrue(r.out().contains("Usage: cropmae " + String.join(" ", path)), "cropmae " + String.join(" ", args) + " printed " + r.out());
         String w = warnings.toString(java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(!w.contains("[picocli WARN]"), "cropmae " + String.join(" ", args) + ": " + w);
       }
@@ -42,6 +42,30 @@ class HelpTest {
         List<String> p = new ArrayList<>(prefix);
         p.add(name);
         collect(sub, p, out);
+      }
+    });
+  }
+
+  /** The one-line summary a parent lists (the header, else the description's first line) is a full sentence. */
+  @Test
+  void everySummaryIsAFullSentence() {
+    List<CommandLine> all = new ArrayList<>();
+    collectCommands(CropMae.commandLine(), all);
+    for (CommandLine cl : all) {
+      CommandLine.Model.UsageMessageSpec usage = cl.getCommandSpec().usageMessage();
+      String[] lines = usage.header().length > 0 ? usage.header() : usage.description();
+      assertTrue(lines.length > 0, cl.getCommandName() + " has no summary");
+      String summary = lines[0].strip();
+      assertTrue(summary.endsWith(".") && Character.isUpperCase(summary.charAt(0)),
+          cl.getCommandSpec().qualifiedName() + ": summary is not a sentence: '" + summary + "'");
+    }
+  }
+
+  private static void collectCommands(CommandLine cl, List<CommandLine> out) {
+    out.add(cl);
+    cl.getSubcommands().forEach((name, sub) -> {
+      if (!name.equals("help") && sub.getCommandName().equals(name)) {
+        collectCommands(sub, out);
       }
     });
   }
