@@ -67,7 +67,18 @@ public final class CropMae {
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new CropMae());
     cl.setExecutionExceptionHandler(CropMae::handleFailure);
+    shareVersion(cl, new Version());
     return cl;
+  }
+
+  /** Every subcommand offers -V (mixinStandardHelpOptions): make it print the application's version. */
+  private static void shareVersion(CommandLine cl, CommandLine.IVersionProvider version) {
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      if (sub.getCommandSpec().versionProvider() == null) {
+        sub.getCommandSpec().versionProvider(version);
+      }
+      shareVersion(sub, version);
+    }
   }
 
   /**

@@ -70,6 +70,22 @@ class HelpTest {
     });
   }
 
+  /** -V, which every command advertises, prints the version everywhere (it printed nothing below the root). */
+  @Test
+  void everyCommandPrintsTheVersion() {
+    List<List<String>> paths = new ArrayList<>();
+    collect(CropMae.commandLine(), new ArrayList<>(), paths);
+    String root = Cli.run("-V").out().strip();
+    assertTrue(root.startsWith("cropmae "), root);
+    for (List<String> path : paths) {
+      List<String> args = new ArrayList<>(path);
+      args.add("-V");
+      Cli.Result r = Cli.run(args.toArray(String[]::new));
+      assertEquals(0, r.exitCode(), String.join(" ", args) + ": " + r.err());
+      assertEquals(root, r.out().strip(), "cropmae " + String.join(" ", args));
+    }
+  }
+
   @Test
   void unknownCommandIsAUsageError() {
     Cli.Result r = Cli.run("no-such-command");
