@@ -55,8 +55,10 @@ class ModelDownloadTest {
       try (OutputStream out = ex.getResponseBody()) {
         int n = cutAfter > 0 ? Math.min(cutAfter, len) : len;
         cutAfter = 0;
-        out.write(body, from, n);
+        // Counted before writing: the client can finish reading before this thread returns from
+        // write(), and a count made after it could land after the test reset the counter.
         served.addAndGet(n);
+        out.write(body, from, n);
       } catch (IOException e) {
         // client went away
       }
