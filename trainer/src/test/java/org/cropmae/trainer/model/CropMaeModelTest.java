@@ -93,7 +93,9 @@ class CropMaeModelTest {
           int fanOut = s[0];
           int fanIn = v.length / fanOut;
           double bound = Math.sqrt(6.0 / (fanIn + fanOut));
-          assertTrue(maxAbs(v) <= bound, k);
+          // The samples are float32: one drawn next to the bound may round to the float just above
+          // the double bound (it failed CI once), so compare with the bound rounded up to float.
+          assertTrue(maxAbs(v) <= Math.nextUp((float) bound), k + ": max " + maxAbs(v) + " > bound " + bound);
           assertEquals(bound / Math.sqrt(3), std(v), 0.05 * bound / Math.sqrt(3), k);
         }
       }
