@@ -341,9 +341,11 @@ public final class Server implements AutoCloseable {
     return out.toByteArray();
   }
 
-  // --- jobs ---
-
-  private void createJob(Context ctx) {
+  /**
+   * Checks what can be refused before the body is read (shutting down, declared size, content
+   * type) and takes a place in the work pool.
+   */
+  private WorkPool.Ticket admit(Context ctx) {
     if (draining) {
       throw unavailable("the server is shutting down", 1);
     }
@@ -357,6 +359,13 @@ public final class Server implements AutoCloseable {
       throw unavailable("the server is busy (" + config.workers() + " running, " + config.queue() + " queued); retry later",
           workPool.retryAfterSeconds());
     }
+    return ticket;
+  }
+
+  // --- jobs ---
+
+  private void createJob(Context ctx) {
+    WorkPool.Ticket ticket = admit(ctx);
     boolean submitted = false;
     try {
       WorkPool.Deadline deadline = new WorkPool.Deadline(config.timeout());
@@ -501,19 +510,7 @@ public final class Server implements AutoCloseable {
    * The deadline starts at admission, so upload, queueing and compute all count.
    */
   private void serve(Context ctx, Intake intake) {
-    if (draining) {
-      throw unavailable("the server is shutting down", 1);
-    }
-    long declared = ctx.req().getContentLengthLong();
-    if (declared > config.limits().maxRequestBytes()) {
-      throw HttpError.tooLarge("request body of " + declared + " bytes exceeds the limit of " + config.limits().maxRequestBytes());
-    }
-    MultipartForm.requireMultipart(ctx.req());
-    WorkPool.Ticket ticket = workPool.admit();
-    if (ticket == null) {
-      throw unavailable("the server is busy (" + config.workers() + " running, " + config.queue() + " queued); retry later",
-          workPool.retryAfterSeconds());
-    }
+    WorkPool.Ticket ticket = admit(ctx);
     boolean submitted = false;
     try {
       WorkPool.Deadline deadline = new WorkPool.Deadline(config.timeout());
