@@ -90,11 +90,7 @@ final class BenchEvaluateCommand extends CliCommand {
         return 0;
       }
     } finally {
-      try (Stream<Path> s = Files.walk(work)) {
-        for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
+      org.cropmae.runtime.io.AtomicFiles.deleteTree(work);
     }
   }
 

@@ -142,16 +142,16 @@ public final class EvaluationRunner {
     for (BenchmarkVideo v : pending) {
       Path target = out.resolve(suite.resultPath(v));
       Path stage = staging.resolve(suite.resultPath(v));
-      deleteRecursively(stage);
+      AtomicFiles.deleteTree(stage);
       Files.createDirectories(stage.getParent());
       try {
         suite.propagate(v, engine, stage, () -> listener.frameDone(v));
-        deleteRecursively(target);
+        AtomicFiles.deleteTree(target);
         Files.move(stage, target, StandardCopyOption.ATOMIC_MOVE);
         done.add(v);
         propagated++;
       } catch (IOException | RuntimeException e) {
-        deleteRecursively(stage);
+        AtomicFiles.deleteTree(stage);
         failures.add(failure(v, e, listener));
       }
     }
@@ -186,14 +186,19 @@ public final class EvaluationRunner {
   }
 
   private static Failure failure(BenchmarkVideo v, Exception e, Listener listener) {
-    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    int nl = m.indexOf('\n');
-    m = nl < 0 ? m : m.substring(0, nl);
+    String m = firstLine(e);
     if (!(e instanceof IOException) && !(e instanceof IllegalArgumentException)) {
       m = e.getClass().getSimpleName() + ": " + m;
     }
     listener.failed(v, m);
     return new Failure(v.id(), m);
+  }
+
+  /** The first line of an exception's message (its class name when it has none). */
+  static String firstLine(Throwable e) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
   }
 
   private void checkSettings() throws IOException {
@@ -267,20 +272,6 @@ public final class EvaluationRunner {
     Map<String, Double> out = new LinkedHashMap<>();
     m.forEach((k, v) -> out.put(k, Double.isFinite(v) ? v : null));
     return out;
-  }
-
-  private static void deleteRecursively(Path p) throws IOException {
-    if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      try (Stream<Path> s = Files.list(p)) {
-        for (Path c : s.toList()) {
-          deleteRecursively(c);
-        }
-      }
-    }
-    Files.delete(p);
   }
 
   private static void deleteIfEmpty(Path dir) throws IOException {

@@ -41,7 +41,7 @@ final class JhmdbJoints {
       if (e instanceof IOException io && io.getMessage() != null && io.getMessage().startsWith(file.toString())) {
         throw io;
       }
-      throw new IOException(file + ": not a readable JHMDB joint_positions.mat (" + firstLine(e) + ")", e);
+      throw new IOException(file + ": not a readable JHMDB joint_positions.mat (" + EvaluationRunner.firstLine(e) + ")", e);
     }
   }
 
@@ -68,11 +68,5 @@ final class JhmdbJoints {
       }
     }
     return out;
-  }
-
-  private static String firstLine(Throwable e) {
-    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    int nl = m.indexOf('\n');
-    return nl < 0 ? m : m.substring(0, nl);
   }
 }

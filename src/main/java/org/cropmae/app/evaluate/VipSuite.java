@@ -119,7 +119,7 @@ final class VipSuite extends ListedSuite {
   @Override
   public BenchmarkScores score(List<BenchmarkVideo> done, Path out) throws IOException {
     VipEvaluator evaluator = new VipEvaluator(IndexMaskReader.PNG, VipMiou.REFERENCE_CLASSES, parallelism);
-    List<VipEvaluator.Pair> all = new ArrayList<>();
+    VipMiou total = new VipMiou(VipMiou.REFERENCE_CLASSES);
     List<BenchmarkScores.Row> rows = new ArrayList<>();
     for (BenchmarkVideo video : done) {
       List<VipEvaluator.Pair> pairs = new ArrayList<>();
@@ -134,11 +134,11 @@ final class VipSuite extends ListedSuite {
           pairs.add(new VipEvaluator.Pair(p, video.labels().resolve((stem + ".png").replace(".jpg", ".png"))));
         }
       }
-      VipScores one = evaluator.evaluate(pairs);
-      rows.add(new BenchmarkScores.Row(video.id(), List.of(one.meanIoU(), (double) pairs.size())));
-      all.addAll(pairs);
+      VipMiou one = evaluator.confusion(pairs);
+      rows.add(new BenchmarkScores.Row(video.id(), List.of(one.scores().meanIoU(), (double) pairs.size())));
+      total.merge(one);
     }
-    VipScores scores = evaluator.evaluate(all);
+    VipScores scores = total.scores();
     Map<String, Double> metrics = new LinkedHashMap<>();
     metrics.put("mIoU", scores.meanIoU());
     metrics.put("pixel-accuracy", scores.pixelAccuracy());

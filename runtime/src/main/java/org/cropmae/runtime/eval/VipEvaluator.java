@@ -99,6 +99,18 @@ public final class VipEvaluator {
    * @throws IllegalArgumentException naming a prediction with a class above numClasses
    */
   public VipScores evaluate(List<Pair> pairs) throws IOException {
+    return confusion(pairs).scores();
+  }
+
+  /**
+   * The confusion matrix of the given pairs, for callers that score parts separately and then
+   * {@link VipMiou#merge} them (each file is read once).
+   *
+   * @throws NoSuchFileException naming a missing label file
+   * @throws IOException naming an unreadable PNG
+   * @throws IllegalArgumentException naming a prediction with a class above numClasses
+   */
+  public VipMiou confusion(List<Pair> pairs) throws IOException {
     Objects.requireNonNull(pairs, "pairs");
     List<Parallel.Task<VipMiou>> tasks = new ArrayList<>(pairs.size());
     for (Pair pair : pairs) {
@@ -108,7 +120,7 @@ public final class VipEvaluator {
     for (VipMiou part : Parallel.run(tasks, parallelism)) {
       total.merge(part);
     }
-    return total.scores();
+    return total;
   }
 
   private VipMiou score(Pair pair) throws IOException {

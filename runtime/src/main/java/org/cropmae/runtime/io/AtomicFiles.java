@@ -87,6 +87,25 @@ public final class AtomicFiles {
     }
   }
 
+  /**
+   * Deletes {@code path} and, when it is a folder, everything below it; links are removed, never
+   * followed. Nothing happens when it does not exist. For staged results that are replaced or
+   * abandoned as a whole.
+   */
+  public static void deleteTree(Path path) throws IOException {
+    if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    if (Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      try (java.util.stream.Stream<Path> s = Files.list(path)) {
+        for (Path child : s.toList()) {
+          deleteTree(child);
+        }
+      }
+    }
+    Files.delete(path);
+  }
+
   /** Whether {@code name} is the name of a temporary file {@link #write} makes. */
   public static boolean isTemporaryName(String name) {
     return TEMP_NAME.matcher(name).matches();
