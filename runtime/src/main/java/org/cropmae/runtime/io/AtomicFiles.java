@@ -97,8 +97,9 @@ public final class AtomicFiles {
       return;
     }
     if (Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      try (java.util.stream.Stream<Path> s = Files.list(path)) {
-        for (Path child : s.toList()) {
+      // A DirectoryStream, not Files.list(..).toList(): Stream.toList is missing on Android before API 34.
+      try (java.nio.file.DirectoryStream<Path> children = Files.newDirectoryStream(path)) {
+        for (Path child : children) {
           deleteTree(child);
         }
       }
