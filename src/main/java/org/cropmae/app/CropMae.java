@@ -15,7 +15,9 @@ import org.cropmae.app.cli.PropagateCommand;
 import org.cropmae.app.cli.ServeCommand;
 import org.cropmae.app.cli.SynthesizeClipsCommand;
 import org.cropmae.app.cli.TrainCommand;
+import org.cropmae.app.cli.UsageException;
 import org.cropmae.app.cli.VisualizeCommand;
+import org.cropmae.runtime.budget.BudgetExceededException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -48,6 +50,8 @@ import picocli.CommandLine.Command;
 public final class CropMae {
   /** Exit code for a command that failed on its input. */
   public static final int EXIT_INPUT = 1;
+  /** Exit code for a usage error: an unknown option or subcommand, or an option value out of range. */
+  public static final int EXIT_USAGE = 2;
   /** Exit code for an internal error, a bug. */
   public static final int EXIT_INTERNAL = 3;
   /** Held so that the level set in {@link #main} is not garbage-collected with the logger. */
@@ -67,6 +71,7 @@ public final class CropMae {
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new CropMae());
     cl.setExecutionExceptionHandler(CropMae::handleFailure);
+    cl.setParameterExceptionHandler(CropMae::handleUsage);
     shareVersion(cl, new Version());
     return cl;
   }
@@ -88,9 +93,14 @@ public final class CropMae {
   private static int handleFailure(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
     PrintWriter err = cl.getErr();
     Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+    if (cause instanceof UsageException) {
+      return usageError(cl, cause.getMessage(), null);
+    }
     if (cause instanceof IOException || cause instanceof IllegalArgumentException
         || cause instanceof IllegalStateException) {
-      err.println("cropmae " + cl.getCommandName() + ": " + oneLine(cause.getMessage()));
+      String hint = cause instanceof BudgetExceededException
+          ? " (a trusted input may raise --max-tokens, --max-attention-mib or --max-context-mib)" : "";
+      err.println("cropmae " + cl.getCommandName() + ": " + oneLine(cause.getMessage()) + hint);
       err.flush();
       return EXIT_INPUT;
     }
@@ -98,6 +108,26 @@ public final class CropMae {
     e.printStackTrace(err);
     err.flush();
     return EXIT_INTERNAL;
+  }
+
+  /**
+   * A usage error, found by picocli while parsing or by a command reading its options: the error
+   * and a hint in place of the whole help, exit code 2.
+   */
+  private static int handleUsage(CommandLine.ParameterException e, String[] args) {
+    return usageError(e.getCommandLine(), e.getMessage(), e);
+  }
+
+  private static int usageError(CommandLine cl, String message, CommandLine.ParameterException e) {
+    PrintWriter err = cl.getErr();
+    err.println(cl.getCommandSpec().qualifiedName() + ": " + oneLine(message));
+    if (e != null) {
+      // "Did you mean: ..." for a mistyped option or subcommand.
+      CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+    }
+    err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for the options.");
+    err.flush();
+    return EXIT_USAGE;
   }
 
   private static String oneLine(String message) {

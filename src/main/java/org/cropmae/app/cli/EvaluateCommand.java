@@ -93,7 +93,12 @@ public final class EvaluateCommand extends CliCommand {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "unknown benchmark '" + benchmark + "'; expected davis, jhmdb or vip");
     }
-    PropagationConfig config = PropagationOptions.toConfig(name, context, topK, temperature, radius, null);
+    PropagationConfig config;
+    try {
+      config = PropagationOptions.toConfig(name, context, topK, temperature, radius, null, "--");
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
     int threads = propagationThreads == null ? Runtime.getRuntime().availableProcessors() : propagationThreads;
     if (threads < 1) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--propagation-threads must be at least 1");

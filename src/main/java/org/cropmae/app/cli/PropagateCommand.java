@@ -116,7 +116,7 @@ public final class PropagateCommand extends CliCommand {
 
   private int fromFeatures(PropagationConfig config) throws IOException {
     if (selection.used()) {
-      throw new IllegalArgumentException("--every, --start, --end, --max-frames, --mask-frame, --overlay and --fps apply to --frames or --video, not --features");
+      throw new UsageException("--every, --start, --end, --max-frames, --mask-frame, --overlay and --fps apply to --frames or --video, not --features");
     }
     NpyArray features = Npy.read(mode.features.features);
     NpyArray label0 = Npy.read(mode.features.label0);

@@ -46,7 +46,7 @@ public final class PropagationOptions {
     return switch (affinity) {
       case "onnx" -> OnnxAffinityBackend.create();
       case "java" -> JavaAffinityBackend.INSTANCE;
-      default -> throw new IllegalArgumentException("--affinity: expected onnx or java, got '" + affinity + "'");
+      default -> throw new UsageException("--affinity: expected onnx or java, got '" + affinity + "'");
     };
   }
 
@@ -61,9 +61,25 @@ public final class PropagationOptions {
     }
   }
 
-  /** The configuration the options describe. */
+  /**
+   * The configuration the options describe.
+   *
+   * @throws UsageException naming the option when a value is out of range
+   */
   public PropagationConfig toConfig() {
-    return toConfig(preset, context, topK, temperature, radius, inputSize == null ? null : parseSize(inputSize, "--input-size"));
+    ProtocolSize size = null;
+    if (inputSize != null) {
+      try {
+        size = parseSize(inputSize, "--input-size");
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
+      }
+    }
+    try {
+      return toConfig(preset, context, topK, temperature, radius, size, "--");
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
   }
 
   /**
@@ -71,27 +87,45 @@ public final class PropagationOptions {
    * with the server, which takes the same parameters as form fields.
    *
    * @param preset davis, jhmdb or vip
+   * @param prefix how messages name a parameter before its name: {@code "--"} for options,
+   *     {@code "field "} for form fields
    * @throws IllegalArgumentException naming the parameter when a value is out of range
    */
   public static PropagationConfig toConfig(String preset, Integer context, Integer topK, Double temperature, Double radius,
-      ProtocolSize inputSize) {
+      ProtocolSize inputSize, String prefix) {
     PropagationConfig c = switch (preset) {
       case "davis" -> PropagationConfig.davis();
       case "jhmdb" -> PropagationConfig.jhmdb();
       case "vip" -> PropagationConfig.vip();
-      default -> throw new IllegalArgumentException("preset: expected davis, jhmdb or vip, got '" + preset + "'");
+      default -> throw new IllegalArgumentException(prefix + "preset: expected davis, jhmdb or vip, got '" + preset + "'");
     };
-    if (context != null) {
-      c = c.withContextLength(context);
+    try {
+      if (context != null) {
+        c = c.withContextLength(context);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(prefix + "context: " + e.getMessage());
     }
-    if (topK != null) {
-      c = c.withTopK(topK);
+    try {
+      if (topK != null) {
+        c = c.withTopK(topK);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(prefix + "topk: " + e.getMessage());
     }
-    if (temperature != null) {
-      c = c.withTemperature(temperature);
+    try {
+      if (temperature != null) {
+        c = c.withTemperature(temperature);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(prefix + "temperature: " + e.getMessage());
     }
-    if (radius != null) {
-      c = c.withRadius(radius);
+    try {
+      if (radius != null) {
+        c = c.withRadius(radius);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(prefix + "radius: " + e.getMessage());
     }
     if (inputSize != null) {
       c = c.withInputSize(inputSize);
@@ -103,7 +137,7 @@ public final class PropagationOptions {
   public int threads() {
     int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
     if (n < 1) {
-      throw new IllegalArgumentException("--propagation-threads: must be at least 1, got " + n);
+      throw new UsageException("--propagation-threads: must be at least 1, got " + n);
     }
     return n;
   }

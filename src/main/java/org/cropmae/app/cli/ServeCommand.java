@@ -112,10 +112,10 @@ public final class ServeCommand extends CliCommand {
   /** The server configuration the options describe. */
   ServerConfig toConfig() throws IOException {
     if (maxRequestMb < 1 || maxRequestMb > 2047) {
-      throw new IllegalArgumentException("--max-request-mb: expected 1..2047, got " + maxRequestMb);
+      throw new UsageException("--max-request-mb: expected 1..2047, got " + maxRequestMb);
     }
     if (!(timeoutSeconds > 0) || Double.isInfinite(timeoutSeconds)) {
-      throw new IllegalArgumentException("--timeout-s: expected a positive number of seconds, got " + timeoutSeconds);
+      throw new UsageException("--timeout-s: expected a positive number of seconds, got " + timeoutSeconds);
     }
     ServerLimits limits = ServerLimits.defaults().withMaxRequestBytes((long) maxRequestMb << 20).withMaxFrames(maxFrames)
         .withMaxPixelsPerFrame(maxPixels).withMaxTotalPixels(maxTotalPixels)
@@ -128,7 +128,7 @@ public final class ServeCommand extends CliCommand {
 
   private String token() throws IOException {
     if (tokenFile != null && tokenEnv != null) {
-      throw new IllegalArgumentException("--token-file and --token-env: give one, not both");
+      throw new UsageException("--token-file and --token-env: give one, not both");
     }
     if (tokenFile != null) {
       if (!Files.isRegularFile(tokenFile)) {

@@ -38,7 +38,7 @@ public final class SynthesizeClipsCommand extends CliCommand {
   public Integer call() throws Exception {
     String[] hw = size.toLowerCase(java.util.Locale.ROOT).split("x");
     if (hw.length != 2) {
-      throw new IllegalArgumentException("--size: expected HxW, got '" + size + "'");
+      throw new UsageException("--size: expected HxW, got '" + size + "'");
     }
     int h;
     int w;
@@ -46,7 +46,7 @@ public final class SynthesizeClipsCommand extends CliCommand {
       h = Integer.parseInt(hw[0]);
       w = Integer.parseInt(hw[1]);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--size: expected HxW, got '" + size + "'", e);
+      throw new UsageException("--size: expected HxW, got '" + size + "'", e);
     }
     List<Path> files = FrameFolders.listImages(photos);
     List<String> names = SyntheticClips.write(files, out, new SyntheticClips.Config(count, frames, h, w, seed, 0.9f));

@@ -135,10 +135,16 @@ public final class TrainCommand extends CliCommand {
     try (ProgressListener progress = new ProgressListener(stderr())) {
       r = new Trainer(config).run(progress);
     }
-    stdout().println(String.format(Locale.ROOT, "trained epochs %d-%d in %.1f s: final loss %.4f; checkpoint %s%s",
+    stdout().println(String.format(Locale.ROOT, "trained epochs %d-%d in %.1f s: final loss %.4f; checkpoint %s%s%s",
         r.firstEpoch(), r.lastEpoch(), r.seconds(), r.finalLoss(), r.checkpoint(),
-        r.onnx() == null ? "" : "; encoder " + r.onnx()));
+        r.onnx() == null ? "" : "; encoder " + r.onnx(), skipped(r.unreadableFiles(), r.skippedReads())));
     return 0;
+  }
+
+  /** "; N unreadable images skipped (M reads replaced)", or nothing when every image decoded. */
+  static String skipped(int files, long reads) {
+    return files == 0 ? "" : String.format(Locale.ROOT, "; %d unreadable image%s skipped (%d read%s replaced by random"
+        + " images, see the warnings)", files, files == 1 ? "" : "s", reads, reads == 1 ? "" : "s");
   }
 
   private CropMaeConfig model() throws java.io.IOException {
@@ -150,12 +156,12 @@ public final class TrainCommand extends CliCommand {
     try {
       base = CropMaeConfig.named(arch == null ? "vits16" : arch);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--arch: " + e.getMessage(), e);
+      throw new UsageException("--arch: " + e.getMessage(), e);
     }
     try {
       return base.toBuilder().imageSize(inputSize).maskRatio(maskRatio).build();
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--input-size/--mask-ratio: " + e.getMessage(), e);
+      throw new UsageException("--input-size/--mask-ratio: " + e.getMessage(), e);
     }
   }
 
@@ -164,7 +170,7 @@ public final class TrainCommand extends CliCommand {
     try {
       return CropStrategy.fromName(name);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--crop-strategy: '" + s
+      throw new UsageException("--crop-strategy: '" + s
           + "' is not one of global-to-local, local-to-global, random-views, same-views", e);
     }
   }
@@ -173,7 +179,7 @@ public final class TrainCommand extends CliCommand {
     return switch (s.toLowerCase(Locale.ROOT)) {
       case "official" -> TrainingConfig.LrTiming.OFFICIAL;
       case "before-update" -> TrainingConfig.LrTiming.BEFORE_UPDATE;
-      default -> throw new IllegalArgumentException("--lr-timing: expected official or before-update, got '" + s + "'");
+      default -> throw new UsageException("--lr-timing: expected official or before-update, got '" + s + "'");
     };
   }
 
@@ -211,8 +217,8 @@ public final class TrainCommand extends CliCommand {
     @Override
     public void onEpochEnd(Epoch e) {
       close();
-      err.println(String.format(Locale.ROOT, "epoch %d/%d: loss %.4f, lr %.3g, %.1f img/s, %.1f s", e.epoch() + 1,
-          e.epochs(), e.loss(), e.lr(), e.imagesPerSecond(), e.epochSeconds()));
+      err.println(String.format(Locale.ROOT, "epoch %d/%d: loss %.4f, lr %.3g, %.1f img/s, %.1f s%s", e.epoch() + 1,
+          e.epochs(), e.loss(), e.lr(), e.imagesPerSecond(), e.epochSeconds(), skipped(e.unreadableFiles(), e.skippedReads())));
       err.flush();
     }
 

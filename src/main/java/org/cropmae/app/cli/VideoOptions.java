@@ -38,7 +38,7 @@ final class VideoOptions {
 
   FrameSelection toSelection() {
     if (fps != null && !(fps > 0 && Double.isFinite(fps))) {
-      throw new IllegalArgumentException("--fps: expected a positive frame rate, got " + fps);
+      throw new UsageException("--fps: expected a positive frame rate, got " + fps);
     }
     return FrameSelection.parse(start, end, every, maxFrames, maskFrame, null, "--");
   }

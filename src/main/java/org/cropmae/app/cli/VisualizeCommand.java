@@ -79,7 +79,7 @@ public final class VisualizeCommand extends CliCommand {
     @Override
     public Integer call() throws Exception {
       if (maskRatio != null && !(maskRatio >= 0 && maskRatio < 1)) {
-        throw new IllegalArgumentException("--mask-ratio: must be in [0, 1), got " + maskRatio);
+        throw new UsageException("--mask-ratio: must be in [0, 1), got " + maskRatio);
       }
       RgbImage rgb = ImageFiles.readRgb(image);
       TorchCheckpoint ckpt = TorchCheckpoint.read(checkpoint);
@@ -126,7 +126,7 @@ public final class VisualizeCommand extends CliCommand {
       return Trainer.modelOf(ckpt);
     }
     if (decoderHeads < 1) {
-      throw new IllegalArgumentException("--decoder-heads: must be positive, got " + decoderHeads);
+      throw new UsageException("--decoder-heads: must be positive, got " + decoderHeads);
     }
     try {
       // Official checkpoints without args: only the head count is missing from the state dict.
@@ -195,7 +195,7 @@ public final class VisualizeCommand extends CliCommand {
     public Integer call() throws Exception {
       int[] hw = size == null ? null : BenchCommand.parseGrid(size, "--size");
       if (source.model != null && decoderHeads != null) {
-        throw new IllegalArgumentException("--decoder-heads: only with --checkpoint (an ONNX encoder has no decoder)");
+        throw new UsageException("--decoder-heads: only with --checkpoint (an ONNX encoder has no decoder)");
       }
       RgbImage rgb = ImageFiles.readRgb(image);
       ClsAttention a = source.model != null ? fromModel(source.model, rgb, hw) : fromCheckpoint(source.checkpoint, rgb, hw);
@@ -212,7 +212,7 @@ public final class VisualizeCommand extends CliCommand {
       ImageSize target = hw != null ? new ImageSize(hw[0], hw[1])
           : new ImageSize(Math.max(p, rgb.height() / p * p), Math.max(p, rgb.width() / p * p));
       if (target.height() % p != 0 || target.width() % p != 0) {
-        throw new IllegalArgumentException("--size: " + target + " is not a multiple of the patch size " + p);
+        throw new UsageException("--size: " + target + " is not a multiple of the patch size " + p);
       }
       return target;
     }

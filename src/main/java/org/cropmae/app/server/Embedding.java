@@ -2,6 +2,7 @@ package org.cropmae.app.server;
 
 import java.util.List;
 import java.util.function.IntConsumer;
+import org.cropmae.runtime.budget.BudgetExceededException;
 import org.cropmae.runtime.image.RgbImage;
 import org.cropmae.runtime.io.NpyArray;
 import org.cropmae.runtime.onnx.EncoderOutput;
@@ -52,6 +53,12 @@ final class Embedding {
     }
     if (input.height() % patch != 0 || input.width() % patch != 0) {
       throw HttpError.badRequest("field size: " + input + " is not a multiple of the encoder's patch size " + patch);
+    }
+    try {
+      // Images are encoded one at a time.
+      encoder.checkBudget(requested != null ? "field size" : images.get(0).name(), 1, input.height(), input.width());
+    } catch (BudgetExceededException e) {
+      throw HttpError.tooLarge(e.getMessage());
     }
     int tokens = 1 + (input.height() / patch) * (input.width() / patch);
     int dim = encoder.info().embedDim();

@@ -1,6 +1,7 @@
 package org.cropmae.app.server;
 
 import java.util.Map;
+import org.cropmae.runtime.budget.BudgetExceededException;
 
 /**
  * A request that cannot be served, with the HTTP status and the one-line message of its JSON
@@ -24,6 +25,15 @@ final class HttpError extends RuntimeException {
 
   static HttpError tooLarge(String message) {
     return new HttpError(413, message, Map.of());
+  }
+
+  /**
+   * The answer to an input the library refused: 413 when it exceeds the compute budget (a smaller
+   * request fixes it), 400 otherwise.
+   */
+  static HttpError of(IllegalArgumentException e) {
+    String message = ZipUploads.oneLine(e);
+    return e instanceof BudgetExceededException ? tooLarge(message) : badRequest(message);
   }
 
   int status() {

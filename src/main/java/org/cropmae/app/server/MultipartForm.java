@@ -44,10 +44,38 @@ final class MultipartForm {
    *
    * @param fileFields names of the file fields the endpoint takes
    * @param textFields names of the text fields the endpoint takes
-   * @throws HttpError 415 when the body is not multipart (see {@link #requireMultipart}), 413 when it is over the size limit, 400
+   * @param reading when the body must have arrived by
+   * @throws HttpError 408 when the deadline passes while the body is read, 415 when the body is not multipart (see {@link #requireMultipart}), 413 when it is over the size limit, 400
    *     when it is malformed, a field is unknown or repeated, or a file name is unsafe
    */
-  static MultipartForm read(HttpServletRequest request, ServerLimits limits, Set<String> fileFields, Set<String> textFields) {
+  static MultipartForm read(HttpServletRequest request, ServerLimits limits, Set<String> fileFields, Set<String> textFields,
+      BodyReading reading) {
+    try (BodyDeadline deadline = reading.start(request)) {
+      try {
+        return read(request, limits, fileFields, textFields);
+      } catch (HttpError e) {
+        if (deadline.fired()) {
+          throw reading.timedOut();
+        }
+        throw e;
+      }
+    }
+  }
+
+  /** When the body must be read by: a timer and the time left. */
+  record BodyReading(java.util.concurrent.ScheduledExecutorService timer, WorkPool.Deadline deadline) {
+    BodyDeadline start(HttpServletRequest request) {
+      return BodyDeadline.start(request, timer, deadline.remainingNanos());
+    }
+
+    HttpError timedOut() {
+      return new HttpError(408, "the request body was not received within the server's timeout of "
+          + deadline.timeout().toMillis() + " ms; send it faster or in a smaller request", java.util.Map.of("Connection", "close"));
+    }
+  }
+
+  private static MultipartForm read(HttpServletRequest request, ServerLimits limits, Set<String> fileFields,
+      Set<String> textFields) {
     requireMultipart(request);
     long max = limits.maxRequestBytes();
     request.setAttribute(JETTY_MULTIPART_CONFIG, new MultipartConfigElement(SPOOL_GUARD.toString(), max, max, (int) max));

@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.cropmae.app.cli.PropagationOptions;
 import org.cropmae.app.video.FrameSelection;
 import org.cropmae.app.video.VideoWriter;
+import org.cropmae.runtime.budget.BudgetExceededException;
 import org.cropmae.runtime.io.Npy;
 import org.cropmae.runtime.io.NpyArray;
 import org.cropmae.runtime.model.ModelRegistry;
@@ -79,6 +80,13 @@ public final class Server implements AutoCloseable {
   private final byte[] openApi;
   private final byte[] tokenDigest;
   private final Duration grace;
+  /** Interrupts request threads whose body is still arriving at the request's deadline (see {@link BodyDeadline}). */
+  private final java.util.concurrent.ScheduledExecutorService bodyTimer =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "cropmae-body-timer");
+        t.setDaemon(true);
+        return t;
+      });
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean draining;
@@ -226,6 +234,7 @@ public final class Server implements AutoCloseable {
 
   private void releaseResources() {
     try {
+      bodyTimer.shutdownNow();
       workPool.shutdown(grace);
       computePool.close();
     } finally {
@@ -254,7 +263,7 @@ public final class Server implements AutoCloseable {
   private void propagate(Context ctx) {
     String route = "/v1/propagate";
     serve(ctx, deadline -> {
-      PropagateWork work = readPropagation(ctx);
+      PropagateWork work = readPropagation(ctx, deadline);
       return d -> {
         Jobs.Result r = work.compute().run(d, n -> metrics.frames(route, 1));
         return (Answer) c -> c.status(200).contentType(r.contentType())
@@ -273,8 +282,9 @@ public final class Server implements AutoCloseable {
   }
 
   /** Reads and checks the form of {@code /v1/propagate} and {@code /v1/jobs} (request thread, before any pixel is decoded). */
-  private PropagateWork readPropagation(Context ctx) {
-    MultipartForm form = MultipartForm.read(ctx.req(), config.limits(), PROPAGATE_FILES, PROPAGATE_FIELDS);
+  private PropagateWork readPropagation(Context ctx, WorkPool.Deadline deadline) {
+    MultipartForm form = MultipartForm.read(ctx.req(), config.limits(), PROPAGATE_FILES, PROPAGATE_FIELDS,
+        new MultipartForm.BodyReading(bodyTimer, deadline));
     NamedBytes mask = single(form, "mask", "the first frame's mask (palette PNG)");
     PropagationConfig pc = propagationConfig(form);
     List<NamedBytes> videos = form.files("video");
@@ -286,7 +296,7 @@ public final class Server implements AutoCloseable {
       }
       List<NamedBytes> frames = frames(form);
       Propagation.Plan plan = Propagation.validate(frames, mask, config.limits());
-      checkInputSize(pc.inputSize().inputSize(plan.frameSize().height(), plan.frameSize().width()), "input_size");
+      checkPropagationSize(pc, plan.frameSize());
       return new PropagateWork(frames.size(), (d, done) -> new Jobs.Result(
           Propagation.run(encoder, computePool, pc, frames, mask, plan, d, t -> done.accept(t + 1)), "application/zip", "masks.zip"));
     }
@@ -313,7 +323,7 @@ public final class Server implements AutoCloseable {
     }
     boolean masks = !output.equals("overlay");
     VideoRequest.Plan plan = VideoRequest.validate(video, mask, selection, config.limits());
-    checkInputSize(pc.inputSize().inputSize(plan.frameSize().height(), plan.frameSize().width()), "input_size");
+    checkPropagationSize(pc, plan.frameSize());
     return new PropagateWork(plan.frames(), (d, done) -> {
       VideoRequest.Outputs o = VideoRequest.run(encoder, computePool, pc, video, mask, selection, config.limits(), plan, masks,
           format, d, done);
@@ -370,7 +380,7 @@ public final class Server implements AutoCloseable {
     try {
       WorkPool.Deadline deadline = new WorkPool.Deadline(config.timeout());
       ctx.attribute(BODY_READ, true);
-      PropagateWork work = readPropagation(ctx);
+      PropagateWork work = readPropagation(ctx, deadline);
       Jobs.Job job = jobs.create(work.total());
       String route = "/v1/propagate";
       ticket.submit(d -> {
@@ -385,7 +395,7 @@ public final class Server implements AutoCloseable {
         } catch (WorkPool.TimedOut e) {
           job.failed(timeout(e));
         } catch (IllegalArgumentException e) {
-          job.failed(HttpError.badRequest(ZipUploads.oneLine(e)));
+          job.failed(HttpError.of(e));
         } catch (RuntimeException e) {
           LOG.log(System.Logger.Level.WARNING, "internal error in job " + job.id, e);
           job.failed(new HttpError(500, "internal error: " + ZipUploads.oneLine(e), Map.of()));
@@ -462,7 +472,8 @@ public final class Server implements AutoCloseable {
   private void embed(Context ctx) {
     String route = "/v1/embed";
     serve(ctx, deadline -> {
-      MultipartForm form = MultipartForm.read(ctx.req(), config.limits(), EMBED_FILES, EMBED_FIELDS);
+      MultipartForm form = MultipartForm.read(ctx.req(), config.limits(), EMBED_FILES, EMBED_FIELDS,
+          new MultipartForm.BodyReading(bodyTimer, deadline));
       List<NamedBytes> images = form.files("image");
       if (images.isEmpty()) {
         throw HttpError.badRequest("missing file field 'image' (an image, several images, or one zip of images)");
@@ -554,8 +565,8 @@ public final class Server implements AutoCloseable {
       if (cause instanceof WorkPool.TimedOut t) {
         throw timeout(t);
       }
-      if (cause instanceof IllegalArgumentException) {
-        throw HttpError.badRequest(ZipUploads.oneLine((Exception) cause));
+      if (cause instanceof IllegalArgumentException iae) {
+        throw HttpError.of(iae);
       }
       throw new IllegalStateException(cause instanceof Exception x ? ZipUploads.oneLine(x) : cause.toString(), cause);
     }
@@ -665,12 +676,32 @@ public final class Server implements AutoCloseable {
     try {
       return PropagationOptions.toConfig(preset, form.intField("context"), form.intField("topk"),
           form.doubleField("temperature"), form.doubleField("radius"),
-          form.field("input_size") == null ? null : PropagationOptions.parseSize(form.field("input_size"), "field input_size"));
+          form.field("input_size") == null ? null : PropagationOptions.parseSize(form.field("input_size"), "field input_size"),
+          "field ");
     } catch (IllegalArgumentException e) {
-      throw HttpError.badRequest("propagation parameters: " + e.getMessage());
+      throw HttpError.badRequest(e.getMessage());
     }
   }
 
+  /**
+   * The protocol size of {@code frameSize}'s frames, and the propagation state of a video on them,
+   * against the limits and the encoder's budget. The labels are not known before the mask is
+   * decoded: two (background and one object) are assumed here, the exact count is checked again
+   * when the video starts.
+   */
+  private void checkPropagationSize(PropagationConfig pc, ImageSize frameSize) {
+    ImageSize input = pc.inputSize().inputSize(frameSize.height(), frameSize.width());
+    checkInputSize(input, "input_size");
+    ImageSize grid = input.featureGrid(encoder.info().patchSize());
+    try {
+      encoder.budget().checkPropagation("field context", pc.contextLength(), grid.height(), grid.width(),
+          encoder.info().embedDim(), 2);
+    } catch (BudgetExceededException e) {
+      throw HttpError.tooLarge(e.getMessage());
+    }
+  }
+
+  /** {@code size} against the patch size, the pixel limit and the encoder's token and attention budget. */
   private void checkInputSize(ImageSize size, String field) {
     int p = encoder.info().patchSize();
     if (size.height() % p != 0 || size.width() % p != 0) {
@@ -680,6 +711,11 @@ public final class Server implements AutoCloseable {
     if (pixels > config.limits().maxPixelsPerFrame()) {
       throw HttpError.tooLarge("field " + field + ": " + size + " exceeds the limit of " + config.limits().maxPixelsPerFrame()
           + " pixels per image");
+    }
+    try {
+      encoder.checkBudget("field " + field, 1, size.height(), size.width());
+    } catch (BudgetExceededException e) {
+      throw HttpError.tooLarge(e.getMessage());
     }
   }
 

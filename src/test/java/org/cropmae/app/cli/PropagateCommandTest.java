@@ -96,10 +96,43 @@ class PropagateCommandTest {
   }
 
   @Test
-  void badParametersAreOneLine() {
+  void badParametersAreUsageErrors() {
     Cli.Result r = Cli.run("propagate", "--features", "f.npy", "--label0", "l.npy", "--topk", "0", "--out", "o.npy");
-    assertEquals(1, r.exitCode());
-    assertEquals(1, r.errLines(), r.err());
-    assertTrue(r.err().contains("topK"), r.err());
+    assertEquals(2, r.exitCode());
+    assertEquals(java.util.List.of("cropmae propagate: --topk: topK must be at least 1, got 0",
+        "Try 'cropmae propagate --help' for the options."), r.err().strip().lines().toList());
+    Cli.Result preset = Cli.run("propagate", "--features", "f.npy", "--label0", "l.npy", "--preset", "foo", "--out", "o.npy");
+    assertEquals(2, preset.exitCode());
+    assertTrue(preset.err().startsWith("cropmae propagate: --preset: expected davis, jhmdb or vip, got 'foo'"), preset.err());
+    // An unknown option: the error and a hint, not the whole help.
+    Cli.Result unknown = Cli.run("propagate", "--features", "f.npy", "--label0", "l.npy", "--out", "o.npy", "--tpok", "3");
+    assertEquals(2, unknown.exitCode());
+    assertTrue(unknown.err().startsWith("cropmae propagate: Unknown options: '--tpok', '3'"), unknown.err());
+    assertTrue(unknown.errLines() <= 3, unknown.err());
+    assertFalse(unknown.err().contains("Usage:"), unknown.err());
+  }
+
+  @Test
+  void computeBudgetIsCheckedBeforeEncoding() throws Exception {
+    Path frames = Files.createDirectories(tmp.resolve("budget-frames"));
+    java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(64, 48, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    javax.imageio.ImageIO.write(img, "png", frames.resolve("00000.png").toFile());
+    javax.imageio.ImageIO.write(img, "png", frames.resolve("00001.png").toFile());
+    byte[] m = new byte[48 * 64];
+    m[0] = 1;
+    Path mask = tmp.resolve("budget-mask.png");
+    org.cropmae.runtime.mask.PalettePng.write(mask, new org.cropmae.runtime.mask.IndexMask(48, 64, m,
+        org.cropmae.runtime.mask.Palette.DAVIS));
+    Path out = tmp.resolve("budget-out");
+    Cli.Result big = Cli.run("propagate", "--model", org.cropmae.runtime.model.ModelRegistry.bundled().defaultModel(), "--frames", frames.toString(), "--mask",
+        mask.toString(), "--out", out.toString(), "--input-size", "2048x2048", "--device", "cpu");
+    assertEquals(1, big.exitCode(), big.err());
+    assertTrue(big.err().contains("frame 0 at input size 2048x2048: a 2048x2048 input is 16385 tokens"), big.err());
+    assertTrue(big.err().contains("raise --max-tokens"), big.err());
+    Cli.Result context = Cli.run("propagate", "--model", org.cropmae.runtime.model.ModelRegistry.bundled().defaultModel(), "--frames", frames.toString(), "--mask",
+        mask.toString(), "--out", out.toString(), "--context", "2147483647", "--device", "cpu");
+    assertEquals(1, context.exitCode(), context.err());
+    assertTrue(context.err().contains("video: context 2147483647 on a 30x55 feature grid"), context.err());
+    assertFalse(Files.exists(out), "nothing is written for a refused video");
   }
 }

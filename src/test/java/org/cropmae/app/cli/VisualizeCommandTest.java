@@ -120,10 +120,10 @@ class VisualizeCommandTest {
   }
 
   @Test
-  void badMaskRatioIsOneLine() throws Exception {
+  void badMaskRatioIsAUsageError() throws Exception {
     Cli.Result r = reconstruct(dir.resolve("r.png"), "--mask-ratio", "1.5");
-    assertEquals(1, r.exitCode(), r.err());
-    assertEquals(1, r.errLines(), r.err());
+    assertEquals(2, r.exitCode(), r.err());
+    assertEquals(2, r.errLines(), r.err()); // the error and "Try ... --help"
     assertTrue(r.err().contains("--mask-ratio"), r.err());
   }
 
@@ -177,8 +177,8 @@ class VisualizeCommandTest {
     assertEquals(SIDE + 2 * PAD, img.getHeight());
     Cli.Result bad = run("visualize", "attention", "--checkpoint", Cli.reference("checkpoint.pth").toString(),
         "--image", frame().toString(), "--out", dir.resolve("b.png").toString(), "--size", "100x100");
-    assertEquals(1, bad.exitCode(), bad.err());
-    assertEquals(1, bad.errLines(), bad.err());
+    assertEquals(2, bad.exitCode(), bad.err());
+    assertEquals(2, bad.errLines(), bad.err());
     assertTrue(bad.err().contains("--size"), bad.err());
     assertFalse(Files.exists(dir.resolve("b.png")));
   }
@@ -271,7 +271,7 @@ class VisualizeCommandTest {
     assertEquals(2, none.exitCode(), none.err());
     Cli.Result heads = run("visualize", "attention", "--model", model.toString(), "--decoder-heads", "4",
         "--image", frame().toString(), "--out", dir.resolve("a.png").toString());
-    assertEquals(1, heads.exitCode(), heads.err());
+    assertEquals(2, heads.exitCode(), heads.err());
     assertTrue(heads.err().contains("--decoder-heads"), heads.err());
     assertFalse(Files.exists(dir.resolve("a.png")));
   }

@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.cropmae.app.CropMae;
@@ -69,7 +70,7 @@ class ServeCommandTest {
   }
 
   @Test
-  void badOptionsAreOneLineAndExitCode1() {
+  void badInputsExit1AndBadOptionValuesExit2() {
     Run missingEnv = cli(new ServeCommand());
     assertEquals(1, missingEnv.execute("serve", "--port", "0", "--token-env", "CROPMAE_TEST_SURELY_UNSET_VARIABLE"));
     assertTrue(missingEnv.err().toString().contains("--token-env: environment variable CROPMAE_TEST_SURELY_UNSET_VARIABLE"),
@@ -81,9 +82,11 @@ class ServeCommandTest {
     assertEquals(1, missingFile.execute("serve", "--port", "0", "--token-file", nowhere.toString()));
     assertTrue(missingFile.err().toString().contains(nowhere + ": no such file"), missingFile.err().toString());
 
+    // An option value out of range is a usage error: the error and a hint, not the whole help.
     Run badTimeout = cli(new ServeCommand());
-    assertEquals(1, badTimeout.execute("serve", "--port", "0", "--timeout-s", "0"));
-    assertTrue(badTimeout.err().toString().contains("--timeout-s"), badTimeout.err().toString());
+    assertEquals(2, badTimeout.execute("serve", "--port", "0", "--timeout-s", "0"));
+    assertEquals(List.of("cropmae serve: --timeout-s: expected a positive number of seconds, got 0.0",
+        "Try 'cropmae serve --help' for the options."), badTimeout.err().toString().strip().lines().toList());
   }
 
   @Test

@@ -20,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -258,6 +259,72 @@ class ServerTest {
   }
 
   @Test
+  void slowUploadsAre408AtTheDeadlineAndFreeTheirPlaces() throws Exception {
+    // One worker and two queue places; three clients trickle their bodies a byte every 300 ms.
+    Duration timeout = Duration.ofSeconds(2);
+    try (Server server = Server.start(base().withWorkers(1).withQueue(2).withTimeout(timeout))) {
+      List<java.net.Socket> slow = new ArrayList<>();
+      try {
+        for (int i = 0; i < 3; i++) {
+          java.net.Socket s = new java.net.Socket("127.0.0.1", server.port());
+          s.setSoTimeout(15_000);
+          s.getOutputStream().write(("POST /v1/embed HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100000\r\n"
+              + "Content-Type: multipart/form-data; boundary=XyZ\r\n\r\n--XyZ\r\n").getBytes(StandardCharsets.US_ASCII));
+          s.getOutputStream().flush();
+          slow.add(s);
+        }
+        long start = System.nanoTime();
+        // While they hold every place, another client is told to come back later.
+        Thread.sleep(300);
+        HttpResponse<byte[]> busy = post(server, "/v1/embed",
+            new MultipartBody().file("image", "0.jpg", "image/jpeg", frameBytes(0)).field("size", "64x64"));
+        assertEquals(503, busy.statusCode(), body(busy));
+        List<String> answers = new ArrayList<>();
+        byte[] one = {'a'};
+        while (answers.size() < slow.size() && System.nanoTime() - start < Duration.ofSeconds(12).toNanos()) {
+          for (java.net.Socket s : slow) {
+            if (!s.isClosed() && !s.isOutputShutdown()) {
+              try {
+                s.getOutputStream().write(one);
+                s.getOutputStream().flush();
+              } catch (IOException closedByServer) {
+                s.shutdownOutput();
+              }
+            }
+          }
+          Thread.sleep(300);
+          for (java.net.Socket s : slow) {
+            if (!s.isClosed() && s.getInputStream().available() > 0) {
+              byte[] head = new byte[4096];
+              int n = s.getInputStream().read(head);
+              answers.add(new String(head, 0, n, StandardCharsets.ISO_8859_1));
+              s.close();
+            }
+          }
+        }
+        long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
+        assertEquals(3, answers.size(), "answers after " + seconds + " s: " + answers);
+        for (String a : answers) {
+          assertTrue(a.startsWith("HTTP/1.1 408"), a);
+          assertTrue(a.contains("not received within the server's timeout of 2000 ms"), a);
+        }
+        assertTrue(seconds < 8, "the slow uploads were answered after " + seconds + " s");
+      } finally {
+        for (java.net.Socket s : slow) {
+          s.close();
+        }
+      }
+      // Their places are free again, and the pooled threads carry no stray interrupt.
+      assertEquals(200, send(server, "/health").statusCode());
+      for (int i = 0; i < 3; i++) {
+        HttpResponse<byte[]> ok = post(server, "/v1/embed",
+            new MultipartBody().file("image", "0.jpg", "image/jpeg", frameBytes(0)).field("size", "64x64"));
+        assertEquals(200, ok.statusCode(), body(ok));
+      }
+    }
+  }
+
+  @Test
   void healthMetricsAndOpenApi() throws Exception {
     try (Server server = Server.start(base())) {
       HttpResponse<byte[]> h = send(server, "/health");
@@ -453,6 +520,38 @@ class ServerTest {
     }
   }
 
+  @Test
+  void computeBombsAre413BeforeAnythingIsEncoded() throws Exception {
+    // A 2048x2048 black PNG is a few KB; encoded at its own size it would be 16385 tokens, and its
+    // attention (heads x 16385^2 floats per block) gigabytes.
+    java.awt.image.BufferedImage big = new java.awt.image.BufferedImage(2048, 2048, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(big, "png", png);
+    assertTrue(png.size() < 64 << 10, png.size() + " bytes");
+    try (Server server = Server.start(base())) {
+      long before = allocatedBytes();
+      assertError(server, new MultipartBody().file("image", "big.png", "image/png", png.toByteArray()), 413,
+          "big.png: a 2048x2048 input is 16385 tokens at patch size 16, more than the limit of 4097");
+      assertError(server, new MultipartBody().file("image", "0.jpg", "image/jpeg", frameBytes(0)).field("size", "2048x2048"),
+          413, "field size: a 2048x2048 input is 16385 tokens");
+      assertError(server, new MultipartBody().file("frames", "clip.zip", "application/zip", zip(demoFrames(2)))
+          .file("mask", "m.png", "image/png", maskBytes()).field("input_size", "2048x2048"), 413,
+          "field input_size: a 2048x2048 input is 16385 tokens");
+      assertError(server, new MultipartBody().file("frames", "clip.zip", "application/zip", zip(demoFrames(2)))
+          .file("mask", "m.png", "image/png", maskBytes()).field("context", "400000000"), 413,
+          "field context: context 400000000 on a 30x55 feature grid");
+      assertError(server, new MultipartBody().file("frames", "clip.zip", "application/zip", zip(demoFrames(2)))
+          .file("mask", "m.png", "image/png", maskBytes()).field("context", "2147483647"), 413,
+          "field context: context 2147483647 on a 30x55 feature grid");
+      long allocated = allocatedBytes() - before;
+      assertTrue(allocated < 256L << 20, "the server allocated " + allocated + " bytes for five refused requests");
+      assertEquals(200, send(server, "/health").statusCode(), "the server still serves");
+      HttpResponse<byte[]> ok = post(server, "/v1/embed",
+          new MultipartBody().file("image", "0.jpg", "image/jpeg", frameBytes(0)).field("size", "64x64"));
+      assertEquals(200, ok.statusCode(), body(ok));
+    }
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private static ServerConfig base() {
@@ -639,6 +738,7 @@ class ServerTest {
     do {
       alive = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
           .filter(n -> n.startsWith("cropmae-serve-worker") || n.startsWith("cropmae-propagation")
+              || n.startsWith("cropmae-body-timer")
               || n.startsWith("JettyServerThreadPool") || n.startsWith("qtp"))
           .collect(Collectors.toSet());
       if (alive.isEmpty()) {

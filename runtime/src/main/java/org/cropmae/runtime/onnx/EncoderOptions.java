@@ -1,5 +1,8 @@
 package org.cropmae.runtime.onnx;
 
+import org.cropmae.runtime.budget.BudgetExceededException;
+import org.cropmae.runtime.budget.ComputeBudget;
+
 /**
  * Immutable session settings for {@link OnnxEncoder}.
  *
@@ -9,13 +12,16 @@ package org.cropmae.runtime.onnx;
  * @param optimizationLevel graph rewrites applied when the session is created
  * @param executionProvider where the graph runs
  * @param cudaDeviceId GPU ordinal used when CUDA is selected
+ * @param budget the most tokens and attention memory one encoder call may ask; larger inputs fail
+ *     with a {@link BudgetExceededException} before anything is allocated
  */
 public record EncoderOptions(
     int intraOpThreads,
     int interOpThreads,
     OptimizationLevel optimizationLevel,
     ExecutionProvider executionProvider,
-    int cudaDeviceId) {
+    int cudaDeviceId,
+    ComputeBudget budget) {
 
   /** ONNX Runtime's graph optimization levels. */
   public enum OptimizationLevel {
@@ -67,26 +73,33 @@ public record EncoderOptions(
     if (executionProvider == null) {
       throw new IllegalArgumentException("executionProvider must not be null");
     }
+    if (budget == null) {
+      throw new IllegalArgumentException("budget must not be null");
+    }
   }
 
-  /** ONNX Runtime's thread defaults, all optimizations, CUDA when available. */
+  /** ONNX Runtime's thread defaults, all optimizations, CUDA when available, {@link ComputeBudget#defaults()}. */
   public static EncoderOptions defaults() {
-    return new EncoderOptions(0, 0, OptimizationLevel.ALL, ExecutionProvider.AUTO, 0);
+    return new EncoderOptions(0, 0, OptimizationLevel.ALL, ExecutionProvider.AUTO, 0, ComputeBudget.defaults());
   }
 
   public EncoderOptions withThreads(int intraOp, int interOp) {
-    return new EncoderOptions(intraOp, interOp, optimizationLevel, executionProvider, cudaDeviceId);
+    return new EncoderOptions(intraOp, interOp, optimizationLevel, executionProvider, cudaDeviceId, budget);
   }
 
   public EncoderOptions withOptimizationLevel(OptimizationLevel level) {
-    return new EncoderOptions(intraOpThreads, interOpThreads, level, executionProvider, cudaDeviceId);
+    return new EncoderOptions(intraOpThreads, interOpThreads, level, executionProvider, cudaDeviceId, budget);
   }
 
   public EncoderOptions withExecutionProvider(ExecutionProvider provider) {
-    return new EncoderOptions(intraOpThreads, interOpThreads, optimizationLevel, provider, cudaDeviceId);
+    return new EncoderOptions(intraOpThreads, interOpThreads, optimizationLevel, provider, cudaDeviceId, budget);
   }
 
   public EncoderOptions withCudaDevice(int deviceId) {
-    return new EncoderOptions(intraOpThreads, interOpThreads, optimizationLevel, executionProvider, deviceId);
+    return new EncoderOptions(intraOpThreads, interOpThreads, optimizationLevel, executionProvider, deviceId, budget);
+  }
+
+  public EncoderOptions withBudget(ComputeBudget value) {
+    return new EncoderOptions(intraOpThreads, interOpThreads, optimizationLevel, executionProvider, cudaDeviceId, value);
   }
 }

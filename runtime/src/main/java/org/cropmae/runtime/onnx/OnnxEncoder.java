@@ -25,6 +25,8 @@ import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
+import org.cropmae.runtime.budget.BudgetExceededException;
+import org.cropmae.runtime.budget.ComputeBudget;
 import org.cropmae.runtime.tensor.FloatGrid;
 
 /**
@@ -45,9 +47,12 @@ public final class OnnxEncoder implements AutoCloseable {
   private final OrtSession session;
   private final OrtSession.SessionOptions sessionOptions;
   private final EncoderInfo info;
+  private final ComputeBudget budget;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private OnnxEncoder(OrtEnvironment env, OrtSession session, OrtSession.SessionOptions options, EncoderInfo info) {
+  private OnnxEncoder(OrtEnvironment env, OrtSession session, OrtSession.SessionOptions options, EncoderInfo info,
+      ComputeBudget budget) {
+    this.budget = budget;
     this.env = env;
     this.session = session;
     this.sessionOptions = options;
@@ -173,7 +178,7 @@ public final class OnnxEncoder implements AutoCloseable {
           + "): ONNX Runtime " + env.getVersion() + " on "
           + (provider == EncoderOptions.ExecutionProvider.CUDA ? "CUDA device " + options.cudaDeviceId() : name)
           + (fallbackReason == null ? "" : " (" + fallbackReason + ")"));
-      OnnxEncoder encoder = new OnnxEncoder(env, session, so, info);
+      OnnxEncoder encoder = new OnnxEncoder(env, session, so, info, options.budget());
       session = null;
       so = null;
       return encoder;
@@ -307,6 +312,8 @@ public final class OnnxEncoder implements AutoCloseable {
    * @return per image the patch features {@code [height/patch, width/patch, D]} and the cls token
    * @throws IllegalArgumentException naming the argument when the sizes disagree, a side is not a
    *     multiple of the patch size, or a value is NaN or infinite
+   * @throws BudgetExceededException when the batch needs more tokens or attention memory than
+   *     {@link #budget()} allows (checked before ONNX Runtime allocates)
    * @throws IllegalStateException when ONNX Runtime fails to run the model
    */
   public EncoderOutput encode(float[] chw, int n, int height, int width) {
@@ -390,6 +397,23 @@ public final class OnnxEncoder implements AutoCloseable {
     return out.getFloatBuffer();
   }
 
+  /** The budget this encoder enforces ({@link EncoderOptions#budget()}). */
+  public ComputeBudget budget() {
+    return budget;
+  }
+
+  /**
+   * Checks that encoding {@code n} images of {@code height x width} pixels stays within
+   * {@link #budget()}, from the sizes alone: call it before decoding or resizing large inputs.
+   * {@link #encode} and {@link #lastAttention} check it themselves.
+   *
+   * @param what the input, as an error message should name it (e.g. "field size", "frame 3")
+   * @throws BudgetExceededException naming {@code what}, the tokens or bytes asked and the limit
+   */
+  public void checkBudget(String what, long n, long height, long width) {
+    budget.checkEncode(what, n, height, width, info.patchSize(), info.numHeads());
+  }
+
   /** The argument checks of {@link #encode} and {@link #lastAttention}. */
   private void checkInput(float[] chw, int n, int height, int width) {
     if (closed.get()) {
@@ -412,6 +436,7 @@ public final class OnnxEncoder implements AutoCloseable {
       throw new IllegalArgumentException("chw holds " + (chw == null ? "null" : chw.length + " values")
           + ", expected n*3*height*width = " + expected);
     }
+    checkBudget(info.source().getFileName() + ": batch", n, height, width);
     for (int i = 0; i < chw.length; i++) {
       if (!Float.isFinite(chw[i])) {
         throw new IllegalArgumentException("chw[" + i + "] is " + chw[i] + " (image " + i / (3 * height * width) + ")");
@@ -432,6 +457,7 @@ public final class OnnxEncoder implements AutoCloseable {
     FloatGrid first = images.get(0);
     int h = first.height();
     int w = first.width();
+    checkBudget(info.source().getFileName() + ": images", images.size(), h, w);
     int plane = h * w;
     float[] chw = new float[images.size() * 3 * plane];
     for (int i = 0; i < images.size(); i++) {

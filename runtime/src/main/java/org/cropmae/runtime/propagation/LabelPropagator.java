@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.cropmae.runtime.budget.BudgetExceededException;
+import org.cropmae.runtime.budget.ComputeBudget;
 import org.cropmae.runtime.io.NpyArray;
 import org.cropmae.runtime.tensor.FloatGrid;
 
@@ -427,6 +429,7 @@ public final class LabelPropagator implements AutoCloseable {
     private AffinityBackend backend = JavaAffinityBackend.INSTANCE;
     private ComputePool pool;
     private int threads = Runtime.getRuntime().availableProcessors();
+    private ComputeBudget budget = ComputeBudget.defaults();
 
     private Builder(PropagationConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -458,14 +461,27 @@ public final class LabelPropagator implements AutoCloseable {
     }
 
     /**
+     * Refuses videos whose propagation state would exceed {@code budget}'s
+     * {@link ComputeBudget#maxContextBytes()} (default {@link ComputeBudget#defaults()}).
+     */
+    public Builder budget(ComputeBudget budget) {
+      this.budget = Objects.requireNonNull(budget, "budget");
+      return this;
+    }
+
+    /**
      * Starts propagating from the first frame.
      *
      * @param firstFeatures raw encoder features {@code [h, w, D]} of frame 0
      * @param firstLabels soft labels {@code [h, w, C]} of frame 0 (e.g. one-hot masks resized to the grid)
+     * @throws BudgetExceededException when the propagation state would exceed the budget (checked
+     *     before anything is allocated)
      */
     public LabelPropagator start(FloatGrid firstFeatures, FloatGrid firstLabels) {
       Objects.requireNonNull(firstFeatures, "firstFeatures");
       Objects.requireNonNull(firstLabels, "firstLabels");
+      budget.checkPropagation("video", config.contextLength(), firstFeatures.height(), firstFeatures.width(), firstFeatures.channels(),
+          firstLabels.channels());
       boolean owns = pool == null;
       ComputePool p = owns ? ComputePool.create(threads) : pool;
       try {

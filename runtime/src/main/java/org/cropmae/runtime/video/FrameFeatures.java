@@ -1,6 +1,8 @@
 package org.cropmae.runtime.video;
 
 import java.util.Objects;
+import org.cropmae.runtime.budget.BudgetExceededException;
+import org.cropmae.runtime.budget.ComputeBudget;
 import org.cropmae.runtime.onnx.EncoderOutput;
 import org.cropmae.runtime.onnx.OnnxEncoder;
 import org.cropmae.runtime.preprocess.ImageNormalization;
@@ -16,6 +18,9 @@ public interface FrameFeatures {
   /** Side of the square patch one feature vector describes, pixels (the encoder's patch size). */
   int patchSize();
 
+  /** Channels {@code D} of each feature vector {@link #features} returns. */
+  int featureDim();
+
   /** The normalisation applied to frames before {@link #features}. */
   ImageNormalization normalization();
 
@@ -27,6 +32,23 @@ public interface FrameFeatures {
    * @throws IllegalArgumentException when the extractor rejects the input
    */
   FloatGrid features(NormalizedImage image);
+
+  /**
+   * The budget a video on these features must keep: {@link MaskPropagator} checks its propagation
+   * state against it before the first frame is encoded.
+   */
+  default ComputeBudget budget() {
+    return ComputeBudget.defaults();
+  }
+
+  /**
+   * Checks, from the size alone, that a frame of {@code height x width} pixels (already at the
+   * protocol size) may be encoded; called before the frame is resized.
+   *
+   * @throws BudgetExceededException naming {@code what} when it may not
+   */
+  default void checkFrame(String what, int height, int width) {
+  }
 
   /** The patch tokens of an ONNX encoder (cls token dropped), with the model's own normalisation. */
   static FrameFeatures of(OnnxEncoder encoder) {
@@ -41,6 +63,21 @@ public interface FrameFeatures {
       @Override
       public ImageNormalization normalization() {
         return normalization;
+      }
+
+      @Override
+      public int featureDim() {
+        return encoder.info().embedDim();
+      }
+
+      @Override
+      public ComputeBudget budget() {
+        return encoder.budget();
+      }
+
+      @Override
+      public void checkFrame(String what, int height, int width) {
+        encoder.checkBudget(what, 1, height, width);
       }
 
       @Override

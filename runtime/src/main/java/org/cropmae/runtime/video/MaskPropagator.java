@@ -59,11 +59,21 @@ public final class MaskPropagator implements AutoCloseable {
     this.frameSize = new ImageSize(firstFrame.height(), firstFrame.width());
     this.inputSize = config.inputSize().inputSize(frameSize.height(), frameSize.width());
     this.labelSet = LabelSet.of(firstMask);
+    if (labelSet.channels() < 2) {
+      // One label everywhere propagates to that label everywhere: a forgotten or wrong mask, not a video.
+      throw new IllegalArgumentException("the first mask is " + (labelSet.label(0) == 0 ? "all background (index 0)"
+          : "index " + labelSet.label(0) + " everywhere") + ": nothing to propagate; draw at least one object"
+          + " on a background of index 0");
+    }
     ImageSize grid = inputSize.featureGrid(encoder.patchSize());
+    // Both checks from sizes alone, before the first frame is resized or encoded.
+    encoder.checkFrame("frame 0 at input size " + inputSize, inputSize.height(), inputSize.width());
+    encoder.budget().checkPropagation("video", config.contextLength(), grid.height(), grid.width(), encoder.featureDim(),
+        labelSet.channels());
     IndexMask atInput = Resize.nearest(firstMask, inputSize.height(), inputSize.width());
     this.firstLabels = LabelSet.toFeatureGrid(labelSet.oneHot(atInput), grid.height(), grid.width());
     FloatGrid features = encode(firstFrame, 0);
-    LabelPropagator.Builder builder = LabelPropagator.builder(config).backend(backend);
+    LabelPropagator.Builder builder = LabelPropagator.builder(config).backend(backend).budget(encoder.budget());
     if (pool != null) {
       builder.pool(pool);
     }

@@ -25,6 +25,12 @@ public final class RawPatchFeatures implements FrameFeatures {
     return patchSize;
   }
 
+  /** {@code 3 * patch * patch}: the patch's pixels, RGB interleaved. */
+  @Override
+  public int featureDim() {
+    return 3 * patchSize * patchSize;
+  }
+
   @Override
   public ImageNormalization normalization() {
     return ImageNormalization.IMAGENET;
@@ -39,7 +45,7 @@ public final class RawPatchFeatures implements FrameFeatures {
     }
     int h = image.height() / p;
     int w = image.width() / p;
-    int d = p * p * 3;
+    int d = featureDim();
     float[] out = new float[h * w * d];
     float[] chw = image.chw();
     int plane = image.height() * image.width();

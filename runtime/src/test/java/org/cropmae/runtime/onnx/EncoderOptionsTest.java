@@ -3,16 +3,20 @@ package org.cropmae.runtime.onnx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import org.cropmae.runtime.budget.ComputeBudget;
 import org.junit.jupiter.api.Test;
 
 class EncoderOptionsTest {
   @Test
   void defaultsAndWithers() {
     EncoderOptions o = EncoderOptions.defaults();
-    assertEquals(new EncoderOptions(0, 0, EncoderOptions.OptimizationLevel.ALL, EncoderOptions.ExecutionProvider.AUTO, 0), o);
+    assertEquals(new EncoderOptions(0, 0, EncoderOptions.OptimizationLevel.ALL, EncoderOptions.ExecutionProvider.AUTO, 0,
+        ComputeBudget.defaults()), o);
     EncoderOptions p = o.withThreads(2, 1).withOptimizationLevel(EncoderOptions.OptimizationLevel.EXTENDED)
-        .withExecutionProvider(EncoderOptions.ExecutionProvider.CPU).withCudaDevice(1);
-    assertEquals(new EncoderOptions(2, 1, EncoderOptions.OptimizationLevel.EXTENDED, EncoderOptions.ExecutionProvider.CPU, 1), p);
+        .withExecutionProvider(EncoderOptions.ExecutionProvider.CPU).withCudaDevice(1)
+        .withBudget(new ComputeBudget(100, 200, 300));
+    assertEquals(new EncoderOptions(2, 1, EncoderOptions.OptimizationLevel.EXTENDED, EncoderOptions.ExecutionProvider.CPU, 1,
+        new ComputeBudget(100, 200, 300)), p);
   }
 
   @Test
@@ -25,5 +29,7 @@ class EncoderOptionsTest {
         assertThrows(IllegalArgumentException.class, () -> EncoderOptions.defaults().withCudaDevice(-1)).getMessage());
     assertEquals("optimizationLevel must not be null",
         assertThrows(IllegalArgumentException.class, () -> EncoderOptions.defaults().withOptimizationLevel(null)).getMessage());
+    assertEquals("budget must not be null",
+        assertThrows(IllegalArgumentException.class, () -> EncoderOptions.defaults().withBudget(null)).getMessage());
   }
 }

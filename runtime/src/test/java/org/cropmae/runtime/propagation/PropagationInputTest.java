@@ -79,6 +79,21 @@ class PropagationInputTest {
   }
 
   @Test
+  void theContextBudgetIsCheckedBeforeAllocating() {
+    // Integer.MAX_VALUE context frames would overflow the ring's array size; the budget refuses first.
+    PropagationConfig huge = CONFIG.withContextLength(Integer.MAX_VALUE);
+    org.cropmae.runtime.budget.BudgetExceededException e = assertThrows(org.cropmae.runtime.budget.BudgetExceededException.class,
+        () -> LabelPropagator.builder(huge).threads(1).start(video(1).get(0), labels()));
+    assertTrue(e.getMessage().startsWith("video: context 2147483647 on a 4x6 feature grid with 8 channels and 2 labels"),
+        e.getMessage());
+    // 4 frames of 4x6x(8+2) floats are 3840 bytes: one byte less is refused.
+    org.cropmae.runtime.budget.ComputeBudget tight = org.cropmae.runtime.budget.ComputeBudget.defaults().withMaxContextBytes(3839);
+    assertThrows(org.cropmae.runtime.budget.BudgetExceededException.class,
+        () -> LabelPropagator.builder(CONFIG).threads(1).budget(tight).start(video(1).get(0), labels()));
+    LabelPropagator.builder(CONFIG).threads(1).budget(tight.withMaxContextBytes(3840)).start(video(1).get(0), labels()).close();
+  }
+
+  @Test
   void topKLargerThanTheContextIsRejected() {
     // (3 + 1) * 4 * 6 = 96 context keys.
     List<FloatGrid> v = video(2);

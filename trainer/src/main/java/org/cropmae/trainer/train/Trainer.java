@@ -230,7 +230,8 @@ public final class Trainer {
           long now = System.nanoTime();
           lastEpochLoss = epochLossSum / steps;
           TrainingListener.Epoch ev = new TrainingListener.Epoch(epoch, c.epochs(), lastEpochLoss, optimizer.lr(),
-              epochImages / seconds(epochStart, now), seconds(epochStart, now));
+              epochImages / seconds(epochStart, now), seconds(epochStart, now), batches.unreadableFiles(),
+              batches.skippedReads());
           log.epoch(ev, steps, globalStep, seconds(start, now));
           history.epochX().add(epoch + 1.0);
           history.epochLoss().add(lastEpochLoss);
@@ -257,7 +258,7 @@ public final class Trainer {
         listener.onFile("onnx", onnx);
       }
       return new TrainingResult(startEpoch, c.epochs() - 1, lastEpochLoss, globalStep, lastCheckpoint, onnx,
-          seconds(start, System.nanoTime()));
+          seconds(start, System.nanoTime()), batches.unreadableFiles(), batches.skippedReads());
     }
   }
 

@@ -49,8 +49,12 @@ public interface TrainingListener {
    *
    * @param loss mean loss of its iterations
    * @param epochSeconds wall time of the epoch
+   * @param unreadableFiles distinct images found unreadable (corrupt, truncated) since the run
+   *     started; each was skipped and a random image took its place
+   * @param skippedReads times an unreadable image was met and replaced since the run started
    */
-  record Epoch(int epoch, int epochs, double loss, double lr, double imagesPerSecond, double epochSeconds) {}
+  record Epoch(int epoch, int epochs, double loss, double lr, double imagesPerSecond, double epochSeconds,
+      int unreadableFiles, long skippedReads) {}
 
   default void onStart(Start start) {}
 

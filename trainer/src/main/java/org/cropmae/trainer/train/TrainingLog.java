@@ -60,8 +60,9 @@ final class TrainingLog implements AutoCloseable {
   void epoch(TrainingListener.Epoch e, int steps, long globalStep, double seconds) throws IOException {
     write(String.format(Locale.ROOT,
         "{\"event\":\"epoch\",\"epoch\":%d,\"step\":%d,\"global_step\":%d,\"loss\":%s,\"lr\":%s,\"images_per_s\":%.3f,"
-            + "\"seconds\":%.3f,\"epoch_seconds\":%.3f}",
-        e.epoch(), steps, globalStep, num(e.loss()), num(e.lr()), e.imagesPerSecond(), seconds, e.epochSeconds()));
+            + "\"seconds\":%.3f,\"epoch_seconds\":%.3f,\"unreadable_files\":%d,\"skipped_reads\":%d}",
+        e.epoch(), steps, globalStep, num(e.loss()), num(e.lr()), e.imagesPerSecond(), seconds, e.epochSeconds(),
+        e.unreadableFiles(), e.skippedReads()));
   }
 
   /** Shortest representation that reads back to the same double (JSON has no NaN). */

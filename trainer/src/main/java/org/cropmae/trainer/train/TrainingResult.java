@@ -12,6 +12,8 @@ import java.nio.file.Path;
  * @param checkpoint the final checkpoint
  * @param onnx the exported encoder, or null when export was off
  * @param seconds wall time of this process's training
+ * @param unreadableFiles distinct images found unreadable and skipped (a random image took each one's place)
+ * @param skippedReads times an unreadable image was met and replaced
  */
 public record TrainingResult(int firstEpoch, int lastEpoch, double finalLoss, long globalStep, Path checkpoint, Path onnx,
-    double seconds) {}
+    double seconds, int unreadableFiles, long skippedReads) {}
