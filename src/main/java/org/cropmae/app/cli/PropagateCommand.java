@@ -153,7 +153,7 @@ public final class PropagateCommand extends CliCommand {
   private int fromFrames(PropagationConfig config) throws IOException {
     VideoOptions opts = selection;
     FrameSelection selection = opts.toSelection();
-    IndexMask firstMask = PalettePng.read(mode.video.mask);
+    IndexMask firstMask = PalettePng.readNumberingColours(mode.video.mask, stderr()::println);
     Path overlay = opts.overlay;
     if (overlay != null) {
       VideoWriter.Format.of(overlay.getFileName().toString()); // fail on the extension before any work
@@ -182,18 +182,23 @@ public final class PropagateCommand extends CliCommand {
       try (ModelArgument.Opened opened = source.model == null ? null : ModelArgument.open(source.model, encoderOptions.toOptions());
           ComputePool pool = ComputePool.create(propagation.threads());
           Progress progress = new Progress(stderr(), "propagate", Math.max(total, 0));
-          OverlayOut video = new OverlayOut(overlay, overlayFps)) {
+          OverlayOut video = new OverlayOut(overlay, overlayFps);
+          IncompleteOutput marker = new IncompleteOutput(out, "propagate", stderr())) {
         FrameFeatures features = opened != null ? FrameFeatures.of(opened.encoder()) : new RawPatchFeatures(source.rawPatches);
         written = VideoPropagation.run(frames, selection, firstMask, mode.video.mask.toString(),
             (first, mask) -> MaskPropagator.start(features, config, first, mask, pool, backend),
             (frame, mask) -> {
               String name = files != null ? maskName(files.get(frame.sourceIndex()))
                   : String.format(Locale.ROOT, "%05d.png", frame.sourceIndex());
+              marker.start("cropmae propagate: masks of " + (input.video != null ? input.video : input.frames)
+                  + " from the first mask " + mode.video.mask);
               PalettePng.write(out.resolve(name), mask);
+              marker.wrote();
               video.write(frame.image(), mask);
               progress.step("");
             });
         video.finish();
+        marker.complete();
       } finally {
         PropagationOptions.close(backend);
       }

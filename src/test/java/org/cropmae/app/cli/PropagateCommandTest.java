@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.cropmae.runtime.io.Npy;
 import org.cropmae.runtime.io.NpyArray;
+import org.cropmae.runtime.mask.PalettePng;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -110,6 +111,46 @@ class PropagateCommandTest {
     assertTrue(unknown.err().startsWith("cropmae propagate: Unknown options: '--tpok', '3'"), unknown.err());
     assertTrue(unknown.errLines() <= 3, unknown.err());
     assertFalse(unknown.err().contains("Usage:"), unknown.err());
+  }
+
+  @Test
+  void aStoppedRunLeavesItsFolderMarkedIncompleteAndAnRgbMaskIsNumbered() throws Exception {
+    Path frames = Files.createDirectories(tmp.resolve("marker-frames"));
+    java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(64, 48, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    java.awt.Graphics2D g = img.createGraphics();
+    g.setColor(java.awt.Color.ORANGE);
+    g.fillRect(10, 10, 20, 20);
+    g.dispose();
+    for (int t = 0; t < 4; t++) {
+      javax.imageio.ImageIO.write(img, "jpg", frames.resolve(String.format("%05d.jpg", t)).toFile());
+    }
+    // The mask as a paint program saves it: RGB, black background, one red object.
+    java.awt.image.BufferedImage drawn = new java.awt.image.BufferedImage(64, 48, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    for (int y = 10; y < 30; y++) {
+      for (int x = 10; x < 30; x++) {
+        drawn.setRGB(x, y, 0xFF0000);
+      }
+    }
+    Path mask = tmp.resolve("drawn-mask.png");
+    javax.imageio.ImageIO.write(drawn, "png", mask.toFile());
+
+    Path good = tmp.resolve("marker-good");
+    Cli.Result ok = Cli.run("propagate", "--raw-patches", "16", "--frames", frames.toString(), "--mask", mask.toString(),
+        "--out", good.toString(), "--input-size", "48x64");
+    assertEquals(0, ok.exitCode(), ok.err());
+    assertTrue(ok.err().contains("drawn-mask.png: an RGB image; its 2 colours were numbered 0-1"), ok.err());
+    assertFalse(Files.exists(good.resolve(IncompleteOutput.MARKER)), "a complete run leaves no marker");
+    assertEquals(1, (PalettePng.read(good.resolve("00003.png")).indices()[20 * 64 + 20]) & 0xFF);
+
+    byte[] jpeg = Files.readAllBytes(frames.resolve("00002.jpg"));
+    Files.write(frames.resolve("00002.jpg"), java.util.Arrays.copyOf(jpeg, jpeg.length / 2));
+    Path bad = tmp.resolve("marker-bad");
+    Cli.Result stopped = Cli.run("propagate", "--raw-patches", "16", "--frames", frames.toString(), "--mask",
+        mask.toString(), "--out", bad.toString(), "--input-size", "48x64");
+    assertEquals(1, stopped.exitCode(), stopped.err());
+    assertTrue(stopped.err().contains("00002.jpg"), stopped.err());
+    assertTrue(Files.isRegularFile(bad.resolve(IncompleteOutput.MARKER)), "the partial folder is marked");
+    assertTrue(Files.readString(bad.resolve(IncompleteOutput.MARKER)).contains("only part of the result"));
   }
 
   @Test

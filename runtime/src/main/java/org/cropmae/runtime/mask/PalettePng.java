@@ -71,6 +71,29 @@ public final class PalettePng {
   }
 
   /**
+   * Reads an index PNG; an RGB(A) PNG whose pixels have at most 256 distinct colours gets them
+   * numbered as the official evaluation's loader does ({@code np.unique} over the pixels of the
+   * image as OpenCV reads it: colours sorted by blue, then green, then red, so black is 0 when
+   * present), and those colours as its palette. For masks drawn in a paint program.
+   *
+   * @param note told, once, a one-line description of the numbering when the PNG was RGB
+   * @throws IOException naming {@code file} when it is missing, corrupt, or RGB with more than 256
+   *     colours (an anti-aliased or lossy-compressed drawing)
+   */
+  public static IndexMask readNumberingColours(Path file, java.util.function.Consumer<String> note) throws IOException {
+    java.util.Objects.requireNonNull(note, "note");
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new IOException(file + ": no such file");
+    }
+    Decoder d = new Decoder(bytes, file.toString());
+    d.numbering = note;
+    return d.decode(null);
+  }
+
+  /**
    * Decodes PNG bytes, as {@link #read(Path, Palette)} does.
    *
    * @param name how error messages name the source (a path or URL)
@@ -145,6 +168,8 @@ public final class PalettePng {
     private int width, height, bitDepth, colourType;
     private byte[] plte;
     private final ByteArrayOutputStream idat = new ByteArrayOutputStream();
+    /** Where RGB images go to be numbered (and the note about it), or null to refuse them without a palette. */
+    private java.util.function.Consumer<String> numbering;
 
     Decoder(byte[] png, String name) {
       this.png = png;
@@ -373,8 +398,12 @@ public final class PalettePng {
     }
 
     private IndexMask rgbImage(byte[] pixels, Palette colours) throws IOException {
+      if (colours == null && numbering != null) {
+        return numberColours(pixels);
+      }
       if (colours == null) {
-        throw fail("RGB PNG (colour type " + colourType + ") has no indices; read it with a palette to map colours");
+        throw fail("an RGB PNG (colour type " + colourType + "), not a mask of indices; save it as an indexed (palette)"
+            + " PNG with 0 for the background, as DAVIS annotations are");
       }
       Map<Integer, Integer> lookup = new HashMap<>();
       for (int i = colours.size() - 1; i >= 0; i--) {
@@ -397,6 +426,40 @@ public final class PalettePng {
         idx[i] = (byte) lastIndex;
       }
       return new IndexMask(height, width, idx, colours);
+    }
+
+    /** Numbers the colours of an RGB image in (B, G, R) order, as np.unique over cv2's BGR pixels does. */
+    private IndexMask numberColours(byte[] pixels) throws IOException {
+      int cn = channels();
+      java.util.TreeSet<Integer> bgr = new java.util.TreeSet<>();
+      int last = -1;
+      for (int p = 0; p < pixels.length; p += cn) {
+        int key = ((pixels[p + 2] & 0xFF) << 16) | ((pixels[p + 1] & 0xFF) << 8) | (pixels[p] & 0xFF);
+        if (key != last && bgr.add(key) && bgr.size() > 256) {
+          throw fail("an RGB PNG with more than 256 colours, not a mask; draw the objects in flat colours without"
+              + " anti-aliasing, or save the mask as an indexed (palette) PNG");
+        }
+        last = key;
+      }
+      Map<Integer, Integer> index = new HashMap<>();
+      byte[] plte = new byte[3 * bgr.size()];
+      int i = 0;
+      for (int key : bgr) {
+        index.put(key, i);
+        plte[3 * i] = (byte) key; // red is the low byte of the (B, G, R) key
+        plte[3 * i + 1] = (byte) (key >>> 8);
+        plte[3 * i + 2] = (byte) (key >>> 16);
+        i++;
+      }
+      byte[] idx = new byte[width * height];
+      for (int k = 0, p = 0; k < idx.length; k++, p += cn) {
+        int key = ((pixels[p + 2] & 0xFF) << 16) | ((pixels[p + 1] & 0xFF) << 8) | (pixels[p] & 0xFF);
+        idx[k] = (byte) (int) index.get(key);
+      }
+      numbering.accept(name + ": an RGB image; its " + bgr.size() + " colours were numbered 0-" + (bgr.size() - 1)
+          + " as the official loader does (sorted by blue, green, red" + (bgr.first() == 0 ? "; black is 0, the background"
+          : "; no black pixel, so index 0 is an object colour") + ")");
+      return new IndexMask(height, width, idx, Palette.ofRgb(plte));
     }
 
     private int getInt(int at) {

@@ -221,7 +221,7 @@ class PalettePngTest {
     assertMentions(readFails(new PngBytes().ihdr(2, 1, 8, 3, 0).plte(new int[6]).idat(0, 0, 2).iend().bytes()),
         "pixel (x=1, y=0) has index 2 but PLTE has 2 entries");
     assertMentions(readFails(new PngBytes().ihdr(1, 1, 8, 2, 0).idat(0, 1, 2, 3).iend().bytes()),
-        "RGB PNG (colour type 2) has no indices");
+        "an RGB PNG (colour type 2), not a mask of indices; save it as an indexed (palette) PNG");
     assertMentions(readFails(new PngBytes().ihdr(1, 1, 8, 3, 0).plte(0, 0, 0).chunk("ZZZZ", new byte[1]).idat(0, 0).iend().bytes()),
         "unsupported critical PNG chunk ZZZZ");
     assertMentions(readFails(new PngBytes().ihdr(1, 1, 8, 3, 0).plte(0, 0, 0).iend().bytes()), "no IDAT");
@@ -230,6 +230,43 @@ class PalettePngTest {
     Path missing = tmp.resolve("nope.png");
     IOException e = assertThrows(IOException.class, () -> PalettePng.read(missing));
     assertEquals(missing + ": no such file", e.getMessage());
+  }
+
+  @Test
+  void numbersTheColoursOfAnRgbMaskAsTheOfficialLoader() throws IOException {
+    // Pixels black, red, blue, red, green. cv2 reads them as BGR rows; np.unique(rows, axis=0) gives
+    // [[0,0,0], [0,0,255], [0,255,0], [255,0,0]]: black 0, red 1, green 2, blue 3.
+    Path f = tmp.resolve("drawn.png");
+    Files.write(f, new PngBytes().ihdr(5, 1, 8, 2, 0).idat(0, 0, 0, 0, 255, 0, 0, 0, 0, 255, 255, 0, 0, 0, 255, 0)
+        .iend().bytes());
+    List<String> notes = new java.util.ArrayList<>();
+    IndexMask m = PalettePng.readNumberingColours(f, notes::add);
+    assertArrayEquals(new byte[] {0, 1, 3, 1, 2}, m.indices());
+    assertEquals(0x000000, m.palette().rgb(0));
+    assertEquals(0xFF0000, m.palette().rgb(1));
+    assertEquals(0x00FF00, m.palette().rgb(2));
+    assertEquals(0x0000FF, m.palette().rgb(3));
+    assertEquals(List.of(f + ": an RGB image; its 4 colours were numbered 0-3 as the official loader does (sorted by"
+        + " blue, green, red; black is 0, the background)"), notes);
+    // An index PNG is read as it is, without a note.
+    notes.clear();
+    Path davis = ReferenceResources.path("davis/Annotations/480p/blobs-a/00000.png");
+    assertArrayEquals(PalettePng.read(davis).indices(), PalettePng.readNumberingColours(davis, notes::add).indices());
+    assertEquals(List.of(), notes);
+  }
+
+  @Test
+  void refusesAnRgbMaskWithMoreThan256Colours() throws IOException {
+    int[] row = new int[1 + 257 * 3]; // filter byte 0, then 257 distinct colours
+    for (int x = 0; x < 257; x++) {
+      row[1 + 3 * x] = x & 0xFF;
+      row[2 + 3 * x] = x >> 8;
+    }
+    Path f = tmp.resolve("photo.png");
+    Files.write(f, new PngBytes().ihdr(257, 1, 8, 2, 0).idat(row).iend().bytes());
+    IOException e = assertThrows(IOException.class, () -> PalettePng.readNumberingColours(f, n -> { }));
+    assertEquals(f + ": an RGB PNG with more than 256 colours, not a mask; draw the objects in flat colours without"
+        + " anti-aliasing, or save the mask as an indexed (palette) PNG", e.getMessage());
   }
 
   @Test
