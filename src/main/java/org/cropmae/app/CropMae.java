@@ -18,6 +18,7 @@ import org.cropmae.app.cli.TrainCommand;
 import org.cropmae.app.cli.UsageException;
 import org.cropmae.app.cli.VisualizeCommand;
 import org.cropmae.runtime.budget.BudgetExceededException;
+import org.cropmae.runtime.io.FileErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -100,7 +101,9 @@ public final class CropMae {
         || cause instanceof IllegalStateException) {
       String hint = cause instanceof BudgetExceededException
           ? " (a trusted input may raise --max-tokens, --max-attention-mib or --max-context-mib)" : "";
-      err.println("cropmae " + cl.getCommandName() + ": " + oneLine(cause.getMessage()) + hint);
+      // A file-system error may carry only the path or only the reason: FileErrors gives both.
+      String message = cause instanceof IOException io ? FileErrors.describe(io) : cause.getMessage();
+      err.println("cropmae " + cl.getCommandName() + ": " + oneLine(message) + hint);
       err.flush();
       return EXIT_INPUT;
     }

@@ -37,12 +37,12 @@ public final class ImportCommand extends CliCommand {
   public Integer call() throws Exception {
     TorchCheckpoint ckpt = TorchCheckpoint.read(checkpoint);
     Map<String, NpyArray> stateDict = ckpt.stateDictFloat32();
-    EncoderArchitecture a = arch.equals("auto") ? EncoderArchitecture.infer(stateDict) : EncoderArchitecture.named(arch);
-    if (heads != null) {
-      a = a.withNumHeads(heads);
-    }
     Map<String, String> meta;
     try {
+      EncoderArchitecture a = arch.equals("auto") ? EncoderArchitecture.infer(stateDict) : EncoderArchitecture.named(arch);
+      if (heads != null) {
+        a = a.withNumHeads(heads);
+      }
       meta = OnnxEncoderExporter.export(stateDict, a, out,
           Map.of(EncoderContract.SOURCE_SHA256, Sha256.of(checkpoint)));
     } catch (IllegalArgumentException e) {

@@ -7,6 +7,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -39,25 +40,43 @@ public final class AtomicFiles {
   public static void write(Path target, ContentWriter content) throws IOException {
     Path abs = target.toAbsolutePath();
     Path dir = abs.getParent();
-    if (dir != null) {
-      Files.createDirectories(dir);
+    if (dir != null && !Files.isDirectory(dir)) {
+      try {
+        Files.createDirectories(dir);
+      } catch (FileAlreadyExistsException e) {
+        throw new IOException(dir + ": a file is where the output folder should be; choose another output path", e);
+      } catch (IOException e) {
+        throw FileErrors.writing(target, e);
+      }
     }
     // Not Files.createTempFile: that makes the file owner-only (0600), and the renamed result
     // should get the usual permissions (umask), like any file the user writes.
     Path tmp = abs.resolveSibling("." + abs.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".part");
-    Files.createFile(tmp);
+    try {
+      Files.createFile(tmp);
+    } catch (IOException e) {
+      throw FileErrors.writing(target, e);
+    }
     boolean done = false;
     try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+        // The disk's errors (ENOSPC, EIO) name no file: the stream names the target. The content's
+        // own errors (its input is corrupt, say) pass through as they are.
+        OutputStream out = new BufferedOutputStream(new NamingOutputStream(Channels.newOutputStream(ch), target), 1 << 16);
         content.writeTo(out);
         out.flush();
-        ch.force(true);
+        try {
+          ch.force(true);
+        } catch (IOException e) {
+          throw FileErrors.writing(target, e);
+        }
       }
       try {
         Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+      } catch (IOException e) {
+        throw FileErrors.writing(target, e);
       }
       done = true;
     } finally {
@@ -131,5 +150,42 @@ public final class AtomicFiles {
       }
     }
     return removed;
+  }
+
+  /** Rethrows the file's write errors as {@link FileErrors#writing}: naming the target and the reason. */
+  private static final class NamingOutputStream extends java.io.FilterOutputStream {
+    private final Path target;
+
+    NamingOutputStream(OutputStream out, Path target) {
+      super(out);
+      this.target = target;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      try {
+        out.write(b);
+      } catch (IOException e) {
+        throw FileErrors.writing(target, e);
+      }
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      try {
+        out.write(b, off, len);
+      } catch (IOException e) {
+        throw FileErrors.writing(target, e);
+      }
+    }
+
+    @Override
+    public void flush() throws IOException {
+      try {
+        out.flush();
+      } catch (IOException e) {
+        throw FileErrors.writing(target, e);
+      }
+    }
   }
 }

@@ -87,4 +87,39 @@ class AtomicFilesTest {
     }));
     assertTrue(AtomicFiles.isTemporaryName(seen[0]), seen[0]);
   }
+
+  @Test
+  void errorsNameThePathAndTheReason() throws IOException {
+    // A file where the output folder should be.
+    Files.write(dir.resolve("masks"), new byte[1]);
+    IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(dir.resolve("masks/00000.png"), new byte[1]));
+    assertEquals(dir.resolve("masks") + ": a file is where the output folder should be; choose another output path",
+        e.getMessage());
+    // Below such a file: the JDK's reason ("Not a directory") with the path.
+    e = assertThrows(IOException.class, () -> AtomicFiles.write(dir.resolve("masks/sub/00000.png"), new byte[1]));
+    assertTrue(e.getMessage().startsWith(dir.resolve("masks/sub/00000.png") + ": cannot write ("), e.getMessage());
+    assertTrue(e.getMessage().contains("Not a directory"), e.getMessage());
+    // The content's own errors pass through unchanged; nothing is left behind.
+    IOException own = new IOException("clip.mp4: corrupt frame 7");
+    assertEquals(own, assertThrows(IOException.class, () -> AtomicFiles.write(dir.resolve("x.bin"), out -> {
+      throw own;
+    })));
+    assertEquals(List.of("masks"), names());
+  }
+
+  @Test
+  void fileErrorsGiveBothThePathAndTheReason() {
+    Path p = Path.of("/data/out/00001.png");
+    // A full disk: the JDK's message is the reason alone.
+    assertEquals("/data/out/00001.png: cannot write (No space left on device)",
+        FileErrors.writing(p, new IOException("No space left on device")).getMessage());
+    // The JDK's exceptions that carry the path alone get a reason.
+    assertEquals("/data/out: no such file or folder", FileErrors.describe(new java.nio.file.NoSuchFileException("/data/out")));
+    assertEquals("/data/out: permission denied", FileErrors.describe(new java.nio.file.AccessDeniedException("/data/out")));
+    assertEquals("/data/out: not a folder", FileErrors.describe(new java.nio.file.NotDirectoryException("/data/out")));
+    assertEquals("/a -> /b: Read-only file system",
+        FileErrors.describe(new java.nio.file.FileSystemException("/a", "/b", "Read-only file system")));
+    assertEquals("/data/out/00001.png: cannot write (permission denied)",
+        FileErrors.writing(p, new java.nio.file.AccessDeniedException(p.toString())).getMessage());
+  }
 }

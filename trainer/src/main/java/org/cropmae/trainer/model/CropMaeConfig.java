@@ -223,6 +223,13 @@ public record CropMaeConfig(
         args = m;
       }
     }
+    Map<String, NpyArray> stateDict = checkpoint.stateDictFloat32();
+    if (!stateDict.containsKey("decoder_embed.weight")) {
+      // An encoder-only file (an export, a timm ViT) or not a CropMAE model at all.
+      throw new IllegalArgumentException(checkpoint.file() + ": not a CropMAE training checkpoint (its "
+          + stateDict.size() + " tensors have no 'decoder_embed.weight'); this needs the encoder and the decoder, as the"
+          + " official trainer and cropmae train save them");
+    }
     Integer heads = decoderNumHeads;
     if (heads == null && args.get("decoder_num_heads") instanceof Number n) {
       heads = n.intValue();
@@ -230,7 +237,7 @@ public record CropMaeConfig(
     if (heads == null) {
       throw new IllegalArgumentException(checkpoint.file() + ": the checkpoint does not store decoder_num_heads; give it explicitly");
     }
-    Builder b = inferFromStateDict(checkpoint.stateDictFloat32(), heads);
+    Builder b = inferFromStateDict(stateDict, heads);
     if (args.get("masking_ratio") instanceof Number r) {
       b.maskRatio(r.doubleValue());
     }
