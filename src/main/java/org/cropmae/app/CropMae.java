@@ -17,6 +17,7 @@ import org.cropmae.app.cli.SynthesizeClipsCommand;
 import org.cropmae.app.cli.TrainCommand;
 import org.cropmae.app.cli.UsageException;
 import org.cropmae.app.cli.VisualizeCommand;
+import org.cropmae.runtime.EngineException;
 import org.cropmae.runtime.budget.BudgetExceededException;
 import org.cropmae.runtime.io.FileErrors;
 import picocli.CommandLine;
@@ -65,7 +66,16 @@ public final class CropMae {
     }
     // DJL's start-up chatter (engine, thread counts) is not what a user asked for.
     DJL_LOGGER.setLevel(java.util.logging.Level.WARNING);
-    System.exit(commandLine().execute(args));
+    int code;
+    try {
+      code = commandLine().execute(args);
+    } catch (OutOfMemoryError e) {
+      // picocli hands only Exceptions to handleFailure; the budgets are meant to refuse first.
+      System.err.println("cropmae: out of memory (the JVM may use " + (Runtime.getRuntime().maxMemory() >> 20)
+          + " MiB); use a smaller input or give the JVM more with CROPMAE_JAVA_OPTS=-Xmx<size>");
+      code = EXIT_INPUT;
+    }
+    System.exit(code);
   }
 
   /** The configured command line; tests call {@code execute} on it instead of {@link #main}. */
@@ -96,6 +106,13 @@ public final class CropMae {
     Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
     if (cause instanceof UsageException) {
       return usageError(cl, cause.getMessage(), null);
+    }
+    if (cause instanceof EngineException) {
+      // Not the input's fault and not ours to trace: the engine's message says what failed.
+      err.println("cropmae " + cl.getCommandName() + ": engine failure, please report it with the command and the model: "
+          + oneLine(cause.getMessage()));
+      err.flush();
+      return EXIT_INTERNAL;
     }
     if (cause instanceof IOException || cause instanceof IllegalArgumentException
         || cause instanceof IllegalStateException) {

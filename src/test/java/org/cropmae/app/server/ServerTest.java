@@ -253,8 +253,9 @@ class ServerTest {
       assertEquals(0, metric(server, "cropmae_requests_in_flight"), "the abandoned job must stop");
     }
     try (Server server = Server.start(base().withTimeout(Duration.ofMillis(1)))) {
+      // 1 ms passes while the body is read (408) or just after (504): either way never a 200.
       HttpResponse<byte[]> r = post(server, "/v1/embed", new MultipartBody().file("image", "x.jpg", "image/jpeg", frameBytes(0)));
-      assertEquals(504, r.statusCode(), body(r));
+      assertTrue(r.statusCode() == 408 || r.statusCode() == 504, r.statusCode() + " " + body(r));
     }
   }
 

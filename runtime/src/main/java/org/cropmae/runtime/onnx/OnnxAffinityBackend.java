@@ -10,6 +10,7 @@ import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.cropmae.runtime.EngineException;
 import org.cropmae.runtime.propagation.AffinityBackend;
 import org.cropmae.runtime.propagation.AffinityKernel;
 
@@ -98,7 +99,7 @@ public final class OnnxAffinityBackend implements AffinityBackend, AutoCloseable
       so = null;
       return backend;
     } catch (OrtException e) {
-      throw new IllegalStateException("ONNX Runtime cannot create the affinity session: "
+      throw new EngineException("ONNX Runtime cannot create the affinity session: "
           + OnnxErrors.firstLine(e.getMessage()), e);
     } finally {
       if (so != null) {
@@ -213,7 +214,7 @@ public final class OnnxAffinityBackend implements AffinityBackend, AutoCloseable
               Map.of(AffinityModel.PRODUCTS, y))) {
         // The products are in `out`.
       } catch (OrtException e) {
-        throw new IllegalStateException("ONNX Runtime failed on a [" + m + ", " + dim + "] x [" + n + ", " + dim
+        throw new EngineException("ONNX Runtime failed on a [" + m + ", " + dim + "] x [" + n + ", " + dim
             + "]^T affinity product: " + OnnxErrors.firstLine(e.getMessage()), e);
       }
       float[][] r = rows[worker];

@@ -25,6 +25,8 @@ import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
+import org.cropmae.runtime.EngineException;
+import org.cropmae.runtime.MalformedModelException;
 import org.cropmae.runtime.budget.BudgetExceededException;
 import org.cropmae.runtime.budget.ComputeBudget;
 import org.cropmae.runtime.tensor.FloatGrid;
@@ -49,6 +51,9 @@ public final class OnnxEncoder implements AutoCloseable {
   private final EncoderInfo info;
   private final ComputeBudget budget;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Runs hold it shared; {@link #close()} takes it exclusively, so it waits for the runs in flight. */
+  private final java.util.concurrent.locks.ReentrantReadWriteLock sessionLock =
+      new java.util.concurrent.locks.ReentrantReadWriteLock();
 
   private OnnxEncoder(OrtEnvironment env, OrtSession session, OrtSession.SessionOptions options, EncoderInfo info,
       ComputeBudget budget) {
@@ -121,7 +126,7 @@ public final class OnnxEncoder implements AutoCloseable {
     try {
       return create(env, model, bytes, options, EncoderOptions.ExecutionProvider.CPU, fallbackReason);
     } catch (OrtException e) {
-      throw new IOException(model + ": not a loadable ONNX model (" + OnnxErrors.firstLine(e.getMessage()) + ")", e);
+      throw new MalformedModelException(model + ": not a loadable ONNX model (" + OnnxErrors.firstLine(e.getMessage()) + ")", e);
     }
   }
 
@@ -199,24 +204,24 @@ public final class OnnxEncoder implements AutoCloseable {
     Map<String, NodeInfo> inputs = session.getInputInfo();
     NodeInfo input = inputs.get(EncoderContract.INPUT);
     if (inputs.size() != 1 || !isFloatTensor(input, 4) || shapeOf(input)[1] != 3) {
-      throw new IOException(notEncoder + "input '" + EncoderContract.INPUT + "' [N,3,H,W], found "
+      throw new MalformedModelException(notEncoder + "input '" + EncoderContract.INPUT + "' [N,3,H,W], found "
           + describe(inputs.values()) + ")");
     }
     Map<String, NodeInfo> outputs = session.getOutputInfo();
     NodeInfo output = outputs.get(EncoderContract.OUTPUT);
     if (!isFloatTensor(output, 3)) {
-      throw new IOException(notEncoder + "output '" + EncoderContract.OUTPUT + "' [N,1+h*w,D], found "
+      throw new MalformedModelException(notEncoder + "output '" + EncoderContract.OUTPUT + "' [N,1+h*w,D], found "
           + describe(outputs.values()) + ")");
     }
     NodeInfo attention = outputs.get(EncoderContract.ATTENTION_OUTPUT);
     if (attention != null && !isFloatTensor(attention, 4)) {
-      throw new IOException(notEncoder + "optional output '" + EncoderContract.ATTENTION_OUTPUT
+      throw new MalformedModelException(notEncoder + "optional output '" + EncoderContract.ATTENTION_OUTPUT
           + "' to be float [N,heads,T,T], found " + describe(List.of(attention)) + ")");
     }
     Map<String, String> meta = session.getMetadata().getCustomMetadata();
     for (String key : EncoderContract.REQUIRED_METADATA) {
       if (!meta.containsKey(key)) {
-        throw new IOException(notEncoder + "metadata key '" + key + "', found keys " + new TreeSet<>(meta.keySet()) + ")");
+        throw new MalformedModelException(notEncoder + "metadata key '" + key + "', found keys " + new TreeSet<>(meta.keySet()) + ")");
       }
     }
     int patch = positiveInt(model, meta, EncoderContract.PATCH_SIZE);
@@ -225,12 +230,12 @@ public final class OnnxEncoder implements AutoCloseable {
     int heads = positiveInt(model, meta, EncoderContract.NUM_HEADS);
     long declaredDim = shapeOf(output)[2];
     if (declaredDim >= 0 && declaredDim != dim) {
-      throw new IOException(model + ": output '" + EncoderContract.OUTPUT + "' has width " + declaredDim
+      throw new MalformedModelException(model + ": output '" + EncoderContract.OUTPUT + "' has width " + declaredDim
           + " but metadata " + EncoderContract.EMBED_DIM + " says " + dim);
     }
     long declaredHeads = attention == null ? -1 : shapeOf(attention)[1];
     if (declaredHeads >= 0 && declaredHeads != heads) {
-      throw new IOException(model + ": output '" + EncoderContract.ATTENTION_OUTPUT + "' has " + declaredHeads
+      throw new MalformedModelException(model + ": output '" + EncoderContract.ATTENTION_OUTPUT + "' has " + declaredHeads
           + " heads but metadata " + EncoderContract.NUM_HEADS + " says " + heads);
     }
     return new EncoderInfo(model, meta.get(EncoderContract.ARCHITECTURE), patch, dim, depth, heads,
@@ -314,7 +319,7 @@ public final class OnnxEncoder implements AutoCloseable {
    *     multiple of the patch size, or a value is NaN or infinite
    * @throws BudgetExceededException when the batch needs more tokens or attention memory than
    *     {@link #budget()} allows (checked before ONNX Runtime allocates)
-   * @throws IllegalStateException when ONNX Runtime fails to run the model
+   * @throws EngineException when ONNX Runtime fails to run the model
    */
   public EncoderOutput encode(float[] chw, int n, int height, int width) {
     checkInput(chw, n, height, width);
@@ -325,6 +330,7 @@ public final class OnnxEncoder implements AutoCloseable {
     int tokens = 1 + gh * gw;
     List<FloatGrid> grids = new ArrayList<>(n);
     float[] cls = new float[n * d];
+    java.util.concurrent.locks.Lock running = acquireSession();
     try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(chw), new long[] {n, 3, height, width});
         OrtSession.Result result = session.run(Map.of(EncoderContract.INPUT, in), Set.of(EncoderContract.OUTPUT))) {
       FloatBuffer buf = output(result, EncoderContract.OUTPUT, new long[] {n, tokens, d});
@@ -336,8 +342,10 @@ public final class OnnxEncoder implements AutoCloseable {
         grids.add(new FloatGrid(gh, gw, d, patches));
       }
     } catch (OrtException e) {
-      throw new IllegalStateException(info.source() + ": ONNX Runtime failed on a " + n + "x3x" + height + "x" + width
+      throw new EngineException(info.source() + ": ONNX Runtime failed on a " + n + "x3x" + height + "x" + width
           + " batch: " + OnnxErrors.firstLine(e.getMessage()), e);
+    } finally {
+      running.unlock();
     }
     return new EncoderOutput(grids, cls, d);
   }
@@ -375,12 +383,15 @@ public final class OnnxEncoder implements AutoCloseable {
           + " values, more than a Java array; use fewer images or a smaller size (" + info.source().getFileName() + ")");
     }
     float[] values = new float[(int) size];
+    java.util.concurrent.locks.Lock running = acquireSession();
     try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(chw), new long[] {n, 3, height, width});
         OrtSession.Result result = session.run(Map.of(EncoderContract.INPUT, in), Set.of(EncoderContract.ATTENTION_OUTPUT))) {
       output(result, EncoderContract.ATTENTION_OUTPUT, new long[] {n, heads, tokens, tokens}).get(values);
     } catch (OrtException e) {
-      throw new IllegalStateException(info.source() + ": ONNX Runtime failed on a " + n + "x3x" + height + "x" + width
+      throw new EngineException(info.source() + ": ONNX Runtime failed on a " + n + "x3x" + height + "x" + width
           + " batch: " + OnnxErrors.firstLine(e.getMessage()), e);
+    } finally {
+      running.unlock();
     }
     return new AttentionMaps(n, heads, gh, gw, values);
   }
@@ -477,18 +488,34 @@ public final class OnnxEncoder implements AutoCloseable {
     return encode(chw, images.size(), h, w);
   }
 
-  /** Frees the native session. Idempotent. */
+  /** The session for one run, shared with other runs; the caller unlocks the returned lock. */
+  private java.util.concurrent.locks.Lock acquireSession() {
+    java.util.concurrent.locks.Lock lock = sessionLock.readLock();
+    lock.lock();
+    if (closed.get()) {
+      lock.unlock();
+      throw new IllegalStateException("encoder " + info.source() + " is closed");
+    }
+    return lock;
+  }
+
+  /**
+   * Frees the native session once the encodes in flight on other threads have finished; encodes
+   * that start afterwards fail with {@link IllegalStateException}. Idempotent.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    sessionLock.writeLock().lock();
     try {
       session.close();
     } catch (OrtException e) {
       LOG.warning("closing encoder " + info.source() + ": " + OnnxErrors.firstLine(e.getMessage()));
     } finally {
       sessionOptions.close();
+      sessionLock.writeLock().unlock();
     }
   }
 }

@@ -1,6 +1,8 @@
 package org.cropmae.runtime.video;
 
 import java.util.Objects;
+import org.cropmae.runtime.EngineException;
+import org.cropmae.runtime.budget.BudgetExceededException;
 import org.cropmae.runtime.image.RgbImage;
 import org.cropmae.runtime.mask.IndexMask;
 import org.cropmae.runtime.mask.LabelSet;
@@ -179,7 +181,12 @@ public final class MaskPropagator implements AutoCloseable {
     NormalizedImage x = normalization.apply(frame, inputSize);
     try {
       return encoder.features(x);
-    } catch (RuntimeException e) {
+    } catch (BudgetExceededException e) {
+      throw e;
+    } catch (EngineException e) {
+      // The engine's failure, not the frame's: it keeps its type (exit 3, HTTP 500).
+      throw new EngineException("frame " + t + ": " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("frame " + t + ": " + e.getMessage(), e);
     }
   }
