@@ -1,7 +1,7 @@
 package org.cropmae.app.cli;
 
 import java.io.IOException;
-import org.cropmae.runtime.propagation.bench.PropagationBenchmark;
+import org.cropmae.app.bench.PropagationBenchmark;
 import org.cropmae.trainer.export.EncoderArchitecture;
 import org.cropmae.trainer.export.EncoderBenchmark;
 import org.cropmae.trainer.train.TrainingBenchmark;

@@ -1,4 +1,4 @@
-package org.cropmae.runtime.propagation.bench;
+package org.cropmae.app.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
-import org.cropmae.runtime.propagation.bench.PropagationBenchmark.Backend;
+import org.cropmae.app.bench.PropagationBenchmark.Backend;
 import org.junit.jupiter.api.Test;
 
 /** Runs the benchmark on a toy size: checks the bookkeeping and the JSON, never the timings. */

@@ -1,4 +1,4 @@
-package org.cropmae.runtime.propagation.bench;
+package org.cropmae.app.bench;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
