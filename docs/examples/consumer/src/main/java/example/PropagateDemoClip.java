@@ -29,8 +29,8 @@ public final class PropagateDemoClip {
     IndexMask first = PalettePng.read(truth.get(0));
     double iouSum = 0;
     try (OnnxEncoder encoder = OnnxEncoder.open(model, EncoderOptions.defaults());
-        MaskPropagator video = MaskPropagator.start(encoder, PropagationConfig.davis(),
-            ImageFiles.readRgb(frames.get(0)), first, null)) {
+        MaskPropagator video = MaskPropagator.builder(encoder, PropagationConfig.davis())
+            .start(ImageFiles.readRgb(frames.get(0)), first)) {
       for (int t = 1; t < frames.size(); t++) {
         RgbImage frame = ImageFiles.readRgb(frames.get(t));
         IndexMask mask = video.next(frame);

@@ -81,7 +81,7 @@ public final class DemoCommand extends CliCommand {
         .withInputSize(new ProtocolSize.Fixed(first.height(), first.width()));
     try (OnnxEncoder encoder = OnnxEncoder.open(modelFile, encoderOptions.toOptions());
         ComputePool pool = ComputePool.createDefault();
-        MaskPropagator video = MaskPropagator.start(encoder, config, first, firstMask, pool);
+        MaskPropagator video = MaskPropagator.builder(encoder, config).pool(pool).start(first, firstMask);
         Progress progress = new Progress(stderr(), "demo", FRAMES)) {
       IndexMask mask = firstMask;
       RgbImage frame = first;
@@ -141,7 +141,7 @@ public final class DemoCommand extends CliCommand {
       PropagationConfig config = PropagationConfig.davis()
           .withInputSize(new ProtocolSize.Fixed(src.height(), src.width()));
       int n = VideoPropagation.run(src, FrameSelection.all(), mask, REAL_CLIP + " mask",
-          (first, m) -> MaskPropagator.start(encoder, config, first, m, pool), (frame, m) -> {
+          (first, m) -> MaskPropagator.builder(encoder, config).pool(pool).start(first, m), (frame, m) -> {
             PalettePng.write(masks.resolve(String.format(Locale.ROOT, "%05d.png", frame.sourceIndex())), m);
             RgbImage drawn = MaskOverlay.draw(frame.image(), m, 0.5f);
             video.write(drawn);

@@ -186,7 +186,7 @@ public final class PropagateCommand extends CliCommand {
           IncompleteOutput marker = new IncompleteOutput(out, "propagate", stderr())) {
         FrameFeatures features = opened != null ? FrameFeatures.of(opened.encoder()) : new RawPatchFeatures(source.rawPatches);
         written = VideoPropagation.run(frames, selection, firstMask, mode.video.mask.toString(),
-            (first, mask) -> MaskPropagator.start(features, config, first, mask, pool, backend),
+            (first, mask) -> MaskPropagator.builder(features, config).pool(pool).backend(backend).start(first, mask),
             (frame, mask) -> {
               String name = files != null ? maskName(files.get(frame.sourceIndex()))
                   : String.format(Locale.ROOT, "%05d.png", frame.sourceIndex());

@@ -76,7 +76,8 @@ final class DavisSuite extends ListedSuite {
     IndexMask first = v.readFirstMask(Palette.DAVIS);
     RgbImage frame0 = ImageFiles.readRgb(v.frames().get(0));
     Files.createDirectories(staging);
-    try (MaskPropagator propagator = MaskPropagator.start(engine.features(), config(), frame0, first, engine.pool(), engine.backend())) {
+    try (MaskPropagator propagator = MaskPropagator.builder(engine.features(), config()).pool(engine.pool())
+        .backend(engine.backend()).start(frame0, first)) {
       PalettePng.write(staging.resolve(maskName(0)), propagator.toMask(propagator.firstLabels()));
       frameDone.run();
       for (int t = 1; t < v.frames().size(); t++) {

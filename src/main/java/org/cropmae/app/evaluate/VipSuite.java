@@ -85,7 +85,8 @@ final class VipSuite extends ListedSuite {
     }
     RgbImage frame0 = ImageFiles.readRgb(v.frames().get(0));
     Files.createDirectories(staging);
-    try (MaskPropagator propagator = MaskPropagator.start(engine.features(), config(), frame0, first, engine.pool(), engine.backend())) {
+    try (MaskPropagator propagator = MaskPropagator.builder(engine.features(), config()).pool(engine.pool())
+        .backend(engine.backend()).start(frame0, first)) {
       LabelSet labels = propagator.labels();
       ImageSize in = propagator.inputSize();
       write(staging, v.frames().get(0), labels.upsampleArgmax(propagator.firstLabels(), in.height(), in.width()));

@@ -73,7 +73,7 @@ final class Propagation {
       onFrame.accept(0);
       MaskPropagator video;
       try {
-        video = MaskPropagator.start(encoder, config, first, mask, pool);
+        video = MaskPropagator.builder(encoder, config).pool(pool).start(first, mask);
       } catch (IllegalArgumentException e) {
         throw HttpError.badRequest("frame 0 (" + frames.get(0).name() + "): " + e.getMessage());
       }

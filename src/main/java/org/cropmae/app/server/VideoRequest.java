@@ -112,7 +112,7 @@ final class VideoRequest {
       int[] done = {0};
       VideoPropagation.run(src, capped, mask, maskPng.name(), (first, m) -> {
         try {
-          return MaskPropagator.start(encoder, config, first, m, pool);
+          return MaskPropagator.builder(encoder, config).pool(pool).start(first, m);
         } catch (IllegalArgumentException e) {
           throw HttpError.badRequest(video.name() + ": " + e.getMessage());
         }

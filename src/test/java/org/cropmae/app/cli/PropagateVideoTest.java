@@ -65,8 +65,8 @@ class PropagateVideoTest {
         ComputePool pool = ComputePool.create(1)) {
       RgbImage first = src.next();
       PropagationConfig config = PropagationConfig.davis().withInputSize(new ProtocolSize.Fixed(H, W));
-      try (MaskPropagator p = MaskPropagator.start(new RawPatchFeatures(16), config, first, PalettePng.read(mask), pool,
-          JavaAffinityBackend.INSTANCE)) {
+      try (MaskPropagator p = MaskPropagator.builder(new RawPatchFeatures(16), config).pool(pool)
+          .backend(JavaAffinityBackend.INSTANCE).start(first, PalettePng.read(mask))) {
         want.add(PalettePng.read(mask));
         for (RgbImage f = src.next(); f != null; f = src.next()) {
           want.add(p.next(f));

@@ -570,7 +570,7 @@ class ServerTest {
     IndexMask mask = PalettePng.decode(maskBytes(), "mask", null);
     out.add(PalettePng.encode(mask));
     try (ComputePool pool = ComputePool.create(2);
-        MaskPropagator video = MaskPropagator.start(encoder, config, first, mask, pool)) {
+        MaskPropagator video = MaskPropagator.builder(encoder, config).pool(pool).start(first, mask)) {
       for (int t = 1; t < n; t++) {
         out.add(PalettePng.encode(video.next(ImageFiles.readRgb(framePaths.get(t)))));
       }

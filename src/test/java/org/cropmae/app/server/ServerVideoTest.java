@@ -83,8 +83,8 @@ class ServerVideoTest {
         FfmpegFrameSource src = FfmpegFrameSource.open(mp4, "clip.mp4");
         ComputePool pool = ComputePool.create(2)) {
       IndexMask m0 = PalettePng.decode(mask, "m", null);
-      try (MaskPropagator p = MaskPropagator.start(encoder,
-          PropagationConfig.davis().withInputSize(new ProtocolSize.Fixed(H, W)), src.next(), m0, pool)) {
+      try (MaskPropagator p = MaskPropagator.builder(encoder,
+          PropagationConfig.davis().withInputSize(new ProtocolSize.Fixed(H, W))).pool(pool).start(src.next(), m0)) {
         want.add(PalettePng.encode(m0));
         for (RgbImage f = src.next(); f != null; f = src.next()) {
           want.add(PalettePng.encode(p.next(f)));

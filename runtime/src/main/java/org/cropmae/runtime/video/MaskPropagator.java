@@ -83,49 +83,80 @@ public final class MaskPropagator implements AutoCloseable {
   }
 
   /**
-   * Starts a video, computing the affinity with ONNX Runtime (an {@link OnnxAffinityBackend} with
-   * default options, owned by this object).
+   * A builder for videos encoded by {@code encoder}.
    *
-   * @param encoder the feature extractor (borrowed, not closed by this object)
+   * @param encoder the feature extractor (borrowed, not closed by the propagator)
    * @param config propagation parameters and protocol input size
-   * @param firstFrame frame 0
-   * @param firstMask the objects in frame 0, same size as the frame; its distinct indices are the
-   *     labels propagated (0 is usually background)
-   * @param pool threads for the propagation, or {@code null} for a pool of all processors owned by
-   *     this object
-   * @throws IllegalArgumentException when the mask and frame sizes differ or the encoder rejects the frame
    */
-  public static MaskPropagator start(OnnxEncoder encoder, PropagationConfig config, RgbImage firstFrame,
-      IndexMask firstMask, ComputePool pool) {
-    OnnxAffinityBackend backend = OnnxAffinityBackend.create();
-    try {
-      return new MaskPropagator(FrameFeatures.of(encoder), config, firstFrame, firstMask, pool, backend, backend);
-    } catch (RuntimeException e) {
-      backend.close();
-      throw e;
+  public static Builder builder(OnnxEncoder encoder, PropagationConfig config) {
+    return new Builder(FrameFeatures.of(Objects.requireNonNull(encoder, "encoder")), config);
+  }
+
+  /**
+   * A builder for videos described by any feature extractor, for example {@link RawPatchFeatures}
+   * as a baseline without a model.
+   */
+  public static Builder builder(FrameFeatures features, PropagationConfig config) {
+    return new Builder(Objects.requireNonNull(features, "features"), config);
+  }
+
+  /**
+   * Configures how a video is propagated: threads and affinity backend, both optional and borrowed
+   * when given. Reusable: each {@link #start} begins a new video.
+   */
+  public static final class Builder {
+    private final FrameFeatures features;
+    private final PropagationConfig config;
+    private ComputePool pool;
+    private AffinityBackend backend;
+
+    private Builder(FrameFeatures features, PropagationConfig config) {
+      this.features = features;
+      this.config = Objects.requireNonNull(config, "config");
     }
-  }
 
-  /**
-   * Starts a video with the affinity computed by {@code backend} (borrowed: for example one
-   * {@link OnnxAffinityBackend} shared by several videos, or
-   * {@link org.cropmae.runtime.propagation.JavaAffinityBackend#INSTANCE}); otherwise as
-   * {@link #start(OnnxEncoder, PropagationConfig, RgbImage, IndexMask, ComputePool)}.
-   */
-  public static MaskPropagator start(OnnxEncoder encoder, PropagationConfig config, RgbImage firstFrame,
-      IndexMask firstMask, ComputePool pool, AffinityBackend backend) {
-    return start(FrameFeatures.of(encoder), config, firstFrame, firstMask, pool, backend);
-  }
+    /**
+     * Runs the propagation on {@code pool} (borrowed; for example one pool shared by the videos of a
+     * server). Default: a pool of all processors, created and closed by the propagator.
+     */
+    public Builder pool(ComputePool pool) {
+      this.pool = Objects.requireNonNull(pool, "pool");
+      return this;
+    }
 
-  /**
-   * Starts a video with any feature extractor (for example {@link RawPatchFeatures} as a baseline),
-   * the affinity computed by {@code backend} (borrowed); otherwise as
-   * {@link #start(OnnxEncoder, PropagationConfig, RgbImage, IndexMask, ComputePool)}.
-   */
-  public static MaskPropagator start(FrameFeatures features, PropagationConfig config, RgbImage firstFrame,
-      IndexMask firstMask, ComputePool pool, AffinityBackend backend) {
-    Objects.requireNonNull(backend, "backend");
-    return new MaskPropagator(features, config, firstFrame, firstMask, pool, backend, null);
+    /**
+     * Computes the affinities on {@code backend} (borrowed: for example one {@link OnnxAffinityBackend}
+     * shared by several videos, or {@link org.cropmae.runtime.propagation.JavaAffinityBackend#INSTANCE}).
+     * Default: an {@link OnnxAffinityBackend} created and closed by the propagator.
+     */
+    public Builder backend(AffinityBackend backend) {
+      this.backend = Objects.requireNonNull(backend, "backend");
+      return this;
+    }
+
+    /**
+     * Starts a video: checks the budget, encodes frame 0 and takes its mask's labels.
+     *
+     * @param firstFrame frame 0
+     * @param firstMask the objects in frame 0, same size as the frame; its distinct indices are the
+     *     labels propagated (0 is usually background)
+     * @throws IllegalArgumentException when the mask and frame sizes differ, the mask has a single
+     *     label, or the encoder rejects the frame
+     * @throws org.cropmae.runtime.budget.BudgetExceededException when the video exceeds the
+     *     encoder's compute budget (checked before anything is encoded)
+     */
+    public MaskPropagator start(RgbImage firstFrame, IndexMask firstMask) {
+      if (backend != null) {
+        return new MaskPropagator(features, config, firstFrame, firstMask, pool, backend, null);
+      }
+      OnnxAffinityBackend owned = OnnxAffinityBackend.create();
+      try {
+        return new MaskPropagator(features, config, firstFrame, firstMask, pool, owned, owned);
+      } catch (RuntimeException e) {
+        owned.close();
+        throw e;
+      }
+    }
   }
 
   /** The labels being propagated (distinct indices of the first mask, ascending) and their palette. */

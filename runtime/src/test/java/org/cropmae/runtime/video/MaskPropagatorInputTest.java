@@ -76,7 +76,7 @@ class MaskPropagatorInputTest {
   void anAllBackgroundFirstMaskIsRefused() {
     CountingFeatures f = new CountingFeatures(ComputeBudget.defaults());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> MaskPropagator.start(f, CONFIG, FRAME, mask(0), null, JavaAffinityBackend.INSTANCE));
+        () -> MaskPropagator.builder(f, CONFIG).backend(JavaAffinityBackend.INSTANCE).start(FRAME, mask(0)));
     assertEquals("the first mask is all background (index 0): nothing to propagate; draw at least one object on a"
         + " background of index 0", e.getMessage());
     assertEquals(0, f.encoded);
@@ -84,8 +84,8 @@ class MaskPropagatorInputTest {
 
   @Test
   void aFirstMaskOfOneObjectEverywhereIsRefused() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MaskPropagator.start(
-        new CountingFeatures(ComputeBudget.defaults()), CONFIG, FRAME, mask(3), null, JavaAffinityBackend.INSTANCE));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MaskPropagator.builder(
+        new CountingFeatures(ComputeBudget.defaults()), CONFIG).backend(JavaAffinityBackend.INSTANCE).start(FRAME, mask(3)));
     assertTrue(e.getMessage().startsWith("the first mask is index 3 everywhere: nothing to propagate"), e.getMessage());
   }
 
@@ -96,7 +96,7 @@ class MaskPropagatorInputTest {
     IndexMask m = mask(0);
     m.indices()[0] = 1;
     BudgetExceededException e = assertThrows(BudgetExceededException.class,
-        () -> MaskPropagator.start(f, CONFIG, FRAME, m, null, JavaAffinityBackend.INSTANCE));
+        () -> MaskPropagator.builder(f, CONFIG).backend(JavaAffinityBackend.INSTANCE).start(FRAME, m));
     assertTrue(e.getMessage().startsWith("frame 0 at input size 32x48: a 32x48 input is 7 tokens"), e.getMessage());
     assertEquals(1, f.checked);
     assertEquals(0, f.encoded);
@@ -107,8 +107,8 @@ class MaskPropagatorInputTest {
     CountingFeatures f = new CountingFeatures(ComputeBudget.defaults());
     IndexMask m = mask(0);
     m.indices()[0] = 1;
-    BudgetExceededException e = assertThrows(BudgetExceededException.class, () -> MaskPropagator.start(f,
-        CONFIG.withContextLength(Integer.MAX_VALUE), FRAME, m, null, JavaAffinityBackend.INSTANCE));
+    BudgetExceededException e = assertThrows(BudgetExceededException.class, () -> MaskPropagator.builder(f,
+        CONFIG.withContextLength(Integer.MAX_VALUE)).backend(JavaAffinityBackend.INSTANCE).start(FRAME, m));
     assertTrue(e.getMessage().startsWith("video: context 2147483647 on a 2x3 feature grid with 768 channels and 2 labels"),
         e.getMessage());
     assertEquals(0, f.encoded);

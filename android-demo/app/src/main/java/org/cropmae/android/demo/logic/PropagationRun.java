@@ -67,7 +67,7 @@ public final class PropagationRun {
       listener.onMask(0, frames.size(), firstMask);
     }
     try (ComputePool pool = ComputePool.create(settings.threads());
-        MaskPropagator video = MaskPropagator.start(encoder, settings.propagationConfig(), first, firstMask, pool)) {
+        MaskPropagator video = MaskPropagator.builder(encoder, settings.propagationConfig()).pool(pool).start(first, firstMask)) {
       for (int t = 1; t < frames.size(); t++) {
         if (cancelled.getAsBoolean()) {
           throw new CancellationException("propagation cancelled at frame " + t + " of " + frames.size());
