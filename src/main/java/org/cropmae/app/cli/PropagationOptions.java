@@ -99,38 +99,27 @@ public final class PropagationOptions {
       case "vip" -> PropagationConfig.vip();
       default -> throw new IllegalArgumentException(prefix + "preset: expected davis, jhmdb or vip, got '" + preset + "'");
     };
-    try {
-      if (context != null) {
-        c = c.withContextLength(context);
-      }
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(prefix + "context: " + e.getMessage());
-    }
-    try {
-      if (topK != null) {
-        c = c.withTopK(topK);
-      }
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(prefix + "topk: " + e.getMessage());
-    }
-    try {
-      if (temperature != null) {
-        c = c.withTemperature(temperature);
-      }
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(prefix + "temperature: " + e.getMessage());
-    }
-    try {
-      if (radius != null) {
-        c = c.withRadius(radius);
-      }
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(prefix + "radius: " + e.getMessage());
-    }
+    c = with(c, context, PropagationConfig::withContextLength, prefix + "context");
+    c = with(c, topK, PropagationConfig::withTopK, prefix + "topk");
+    c = with(c, temperature, PropagationConfig::withTemperature, prefix + "temperature");
+    c = with(c, radius, PropagationConfig::withRadius, prefix + "radius");
     if (inputSize != null) {
       c = c.withInputSize(inputSize);
     }
     return c;
+  }
+
+  /** {@code c} with {@code value} set by {@code setter} (unchanged for null); a refusal is prefixed with {@code name}. */
+  private static <T> PropagationConfig with(PropagationConfig c, T value,
+      java.util.function.BiFunction<PropagationConfig, T, PropagationConfig> setter, String name) {
+    if (value == null) {
+      return c;
+    }
+    try {
+      return setter.apply(c, value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(name + ": " + e.getMessage());
+    }
   }
 
   /** Threads for propagation, or the number of processors. */
