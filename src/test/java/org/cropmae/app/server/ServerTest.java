@@ -439,6 +439,14 @@ class ServerTest {
       noNumber.put("first.jpg", frameBytes(0));
       assertError(server, new MultipartBody().file("frames", "clip.zip", "application/zip", zip(noNumber))
           .file("mask", "m.png", "image/png", maskBytes()), 400, "no frame number");
+      // A truncated JPEG is refused naming it, never propagated as a grey frame or an empty mask.
+      byte[] cut = java.util.Arrays.copyOf(frameBytes(1), frameBytes(1).length / 2);
+      Map<String, byte[]> withCut = new LinkedHashMap<>(demoFrames(2));
+      withCut.put("clip/00001.jpg", cut);
+      assertError(server, new MultipartBody().file("frames", "clip.zip", "application/zip", zip(withCut))
+          .file("mask", "m.png", "image/png", maskBytes()), 400, "frames/clip/00001.jpg: cannot decode image (truncated or corrupt data");
+      assertError(server, new MultipartBody().file("image", "cut.jpg", "image/jpeg", cut), 400,
+          "image/cut.jpg: cannot decode image (truncated or corrupt data");
       HttpResponse<byte[]> notMultipart = HTTP.send(request(server, "/v1/embed", "application/json", "{}".getBytes()),
           HttpResponse.BodyHandlers.ofByteArray());
       assertEquals(415, notMultipart.statusCode(), body(notMultipart));
